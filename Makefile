@@ -1,0 +1,61 @@
+# Makefile: the project's entry points. `make demo` and `make test` are the
+# two commands of the README; .ci/run calls `make test`.
+
+PY      := .venv/bin/python
+REFPY   := .venv-ref/bin/python
+OURPATH := PYTHONPATH=$(CURDIR)/src:$(CURDIR)
+REFPATH := PYTHONPATH=$(CURDIR)
+CORE_SRC := $(shell find aerospike-client-c/src -name '*.c' | sort)
+CORE_TEST_SRC := $(shell find aerospike-client-c/test -name '*.c' | sort)
+CFLAGS_CORE := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iaerospike-client-c/include
+CORE_LIBS := -lssl -lcrypto -lz -lpthread
+PYTEST  := -m pytest -q -p no:cacheprovider
+
+.PHONY: setup build demo test ctest unit conformance integration integration-ref emulator-tests \
+	asan bench clean
+
+setup:
+	./scripts/bootstrap.sh
+
+build: setup
+	$(PY) setup.py -q build_ext --inplace
+
+demo: build
+	$(OURPATH) $(PY) examples/demo.py
+
+# The whole suite: C unit tests, Python unit tests, wire-vector conformance,
+# the emulator's own tests, and the integration suite run twice against the
+# emulator (our client, then the reference wheel).
+test: build ctest unit conformance emulator-tests integration integration-ref
+
+aerospike-client-c/test/run_tests: $(CORE_SRC) $(CORE_TEST_SRC) $(shell find aerospike-client-c/include -name '*.h')
+	$(CC) $(CFLAGS_CORE) -O1 -g -o $@ $(CORE_TEST_SRC) $(CORE_SRC) $(CORE_LIBS)
+
+ctest: aerospike-client-c/test/run_tests
+	./aerospike-client-c/test/run_tests
+
+unit: build
+	$(OURPATH) $(PY) $(PYTEST) test/unit
+
+conformance: build
+	$(OURPATH) $(PY) $(PYTEST) test/conformance
+
+emulator-tests: build
+	$(OURPATH) $(PY) $(PYTEST) test/emulator
+
+integration: build
+	$(OURPATH) $(PY) $(PYTEST) test/integration
+
+integration-ref: setup
+	$(REFPATH) $(REFPY) $(PYTEST) test/integration
+
+# The same C core and binding built with AddressSanitizer and UBSan, then
+# the C unit tests, the Python unit tests and the integration suite.
+asan: setup
+	./scripts/asan.sh
+
+bench: build
+	$(OURPATH) $(PY) bench/run.py
+
+clean:
+	rm -rf build src/aerospike/*.so aerospike-client-c/test/run_tests aerospike-client-c/test/run_tests_asan
