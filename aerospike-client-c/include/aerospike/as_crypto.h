@@ -26,10 +26,20 @@ void as_ripemd160_update(as_ripemd160_ctx* ctx, const void* data, size_t len);
 void as_ripemd160_final(as_ripemd160_ctx* ctx, uint8_t out[AS_DIGEST_SIZE]);
 void as_ripemd160(const void* data, size_t len, uint8_t out[AS_DIGEST_SIZE]);
 
+/* Key type bytes hashed into the digest (particle types, protocol.md 5). */
+#define AS_KEY_TYPE_INTEGER 1
+#define AS_KEY_TYPE_STRING 3
+#define AS_KEY_TYPE_BLOB 4
+
 /* digest = RIPEMD160(set || key_type || key_bytes). The namespace is not
  * part of it. `set` may be NULL when set_len is 0. */
 void as_digest_compute(const char* set, size_t set_len, uint8_t key_type, const void* key,
 	size_t key_len, uint8_t out[AS_DIGEST_SIZE]);
+
+/* The digest of an integer key: its 8 big-endian two's complement bytes
+ * with key type AS_KEY_TYPE_INTEGER. */
+void as_digest_compute_int64(const char* set, size_t set_len, int64_t key,
+	uint8_t out[AS_DIGEST_SIZE]);
 
 /* (digest[0] | digest[1] << 8) & 4095 */
 static inline uint32_t as_partition_id(const uint8_t* digest)
