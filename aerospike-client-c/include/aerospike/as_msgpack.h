@@ -94,7 +94,9 @@ static inline void as_unpacker_init(as_unpacker* u, const void* data, size_t len
 }
 
 /* Reads one token. Returns 0, or -1 when the input is malformed or
- * truncated (u is then left at an unspecified position). */
+ * truncated (u is then left at an unspecified position). An array or map
+ * whose count could not fit in the bytes that remain (each element takes at
+ * least one byte) counts as malformed, so .count may size an allocation. */
 int as_unpack_next(as_unpacker* u, as_mp_obj* obj);
 
 /* Skips one whole value, containers included. Returns 0 or -1. Nesting
