@@ -3,6 +3,9 @@
 # udf.py and scan.py add their own commands to COMMANDS through register().
 
 import importlib
+import logging
+
+log = logging.getLogger("aerospike_emulator")
 
 BUILD = "8.1.2.0"
 EDITION = "Aerospike Community Edition"
@@ -86,7 +89,10 @@ def run_command(node, cmd):
     name, args, params = split_command(cmd)
     fn = COMMANDS.get(name)
     if fn is None and name in _LAZY:
-        importlib.import_module("aerospike_emulator." + _LAZY[name])
+        try:
+            importlib.import_module("aerospike_emulator." + _LAZY[name])
+        except ImportError:
+            pass
         fn = COMMANDS.get(name)
     if fn is None:
         return "ERROR:4:unrecognized command"
@@ -95,6 +101,9 @@ def run_command(node, cmd):
     except InfoError as e:
         code = "" if e.code == 1 else str(e.code)
         return "ERROR:%s:%s" % (code, e.message)
+    except Exception:  # noqa: BLE001 - a bad command must not take the node down
+        log.exception("info command %r failed", cmd)
+        return "ERROR::internal error"
 
 
 def handle_info(node, body):

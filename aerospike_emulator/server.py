@@ -7,7 +7,7 @@ import importlib
 import logging
 
 from . import record
-from .errors import ENTERPRISE_ONLY, PARAMETER, SEC_NOT_SUPPORTED, AsError
+from .errors import ENTERPRISE_ONLY, PARAMETER, SEC_NOT_SUPPORTED, UNKNOWN, AsError
 from .info import handle_info
 from .storage import partition_id
 from .wire import (
@@ -218,5 +218,9 @@ class Node:
             counters["reads"] += 1
             if self.index not in owners:
                 counters["proxied"] += 1
-        res = record.run(cluster.store, ns, digest, msg)
+        try:
+            res = record.run(cluster.store, ns, digest, msg)
+        except Exception:  # noqa: BLE001 - one bad request must not take the node down
+            log.exception("single-record command failed on node %s", self.name)
+            return msg_response(UNKNOWN)
         return msg_response(res.code, res.gen, res.void_time, res.ops, res.n_ops)
