@@ -1,0 +1,58 @@
+/*
+ * as_cluster_internal.h: the cluster struct and the helpers shared by the
+ * files of src/cluster (node, partitions, peers, tend). Not installed.
+ */
+#ifndef AS_CLUSTER_INTERNAL_H
+#define AS_CLUSTER_INTERNAL_H
+
+#include <aerospike/as_cluster.h>
+
+typedef struct as_partition_table {
+	char ns[AS_NS_NAME_MAX];
+	uint8_t replica_count;
+	bool sc;
+	as_node* owners[AS_N_PARTITIONS][AS_MAX_REPLICAS];
+	uint32_t regime[AS_N_PARTITIONS];
+} as_partition_table;
+
+struct as_cluster {
+	as_cluster_config cfg;
+	as_tls_context* tls;
+
+	/* Guards nodes and tables. Commands take it shared, the tender
+	 * exclusively when it changes either. */
+	pthread_rwlock_t lock;
+	as_node** nodes;
+	uint32_t n_nodes;
+	as_partition_table** tables;
+	uint32_t n_tables;
+
+	pthread_t tend_thread;
+	bool tend_started;
+	pthread_mutex_t tend_mutex;
+	pthread_cond_t tend_cond;
+	bool shutdown;
+	uint32_t tend_count;
+	atomic_uint round_robin;
+};
+
+/* Partition map (as_partition.c); callers hold the write lock. */
+int as__partitions_apply(as_cluster* c, as_node* n, const char* replicas, size_t len);
+void as__partitions_remove_node(as_cluster* c, as_node* n);
+void as__partitions_destroy(as_cluster* c);
+as_partition_table* as__partitions_find(as_cluster* c, const char* ns);
+
+/* Peers (as_peers.c). */
+typedef struct as_peer {
+	char name[AS_NODE_NAME_MAX];
+	char tls_name[256];
+	char hosts[8][256];
+	uint16_t ports[8];
+	uint32_t n_hosts;
+} as_peer;
+
+/* Parses a peers-* reply. Returns the number of peers (written up to max)
+ * or -1 when malformed; *generation gets the peers generation. */
+int as__peers_parse(const char* text, size_t len, int64_t* generation, as_peer* out, int max);
+
+#endif

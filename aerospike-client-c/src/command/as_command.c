@@ -1,0 +1,170 @@
+/*
+ * as_command.c: the single-record command executor and proto reading (see
+ * as_command.h). The retry loop follows protocol.md 12b: connection
+ * errors, timeouts and results 11/18 are retried up to max_retries within
+ * total_timeout; every other server result is returned to the caller.
+ */
+#include <aerospike/as_command.h>
+#include <aerospike/as_log.h>
+#include <aerospike/as_proto.h>
+#include <stdlib.h>
+#include <zlib.h>
+
+static int inflate_body(const uint8_t* body, uint64_t size, as_buf* resp, as_error* err)
+{
+	if (size < 8) {
+		return as_error_set(err, AS_ERR_CLIENT, "Invalid compressed response");
+	}
+	uint64_t full = as_read_u64be(body);
+	if (full < AS_PROTO_HEADER_SIZE || full > AS_PROTO_SIZE_MAX + AS_PROTO_HEADER_SIZE) {
+		return as_error_set(err, AS_ERR_CLIENT, "Invalid compressed response size");
+	}
+	uint8_t* out = malloc(full);
+	if (!out) {
+		return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+	}
+	uLongf out_len = (uLongf)full;
+	int zrc = uncompress(out, &out_len, body + 8, (uLong)(size - 8));
+	uint8_t type;
+	uint64_t inner;
+	if (zrc != Z_OK || out_len != full || !as_proto_parse_header(out, &type, &inner) ||
+		inner + AS_PROTO_HEADER_SIZE != full) {
+		free(out);
+		return as_error_set(err, AS_ERR_CLIENT, "Failed to decompress response");
+	}
+	resp->len = 0;
+	as_buf_put(resp, out + AS_PROTO_HEADER_SIZE, inner);
+	free(out);
+	if (resp->oom) {
+		return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+	}
+	return 0;
+}
+
+int as_command_read_proto(as_socket* s, uint64_t deadline_ms, as_buf* resp, uint8_t* type,
+	as_error* err)
+{
+	uint8_t header[AS_PROTO_HEADER_SIZE];
+	int rc = as_socket_read(s, header, sizeof(header), deadline_ms, err);
+	if (rc != 0) {
+		return rc;
+	}
+	uint64_t size;
+	if (!as_proto_parse_header(header, type, &size)) {
+		return as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in response");
+	}
+	resp->len = 0;
+	if (!as_buf_reserve(resp, size)) {
+		return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+	}
+	if ((rc = as_socket_read(s, resp->data, size, deadline_ms, err)) != 0) {
+		return rc;
+	}
+	resp->len = size;
+	if (*type == AS_PROTO_TYPE_MSG_COMPRESSED) {
+		as_buf plain;
+		as_buf_init(&plain, NULL, 0);
+		rc = inflate_body(resp->data, resp->len, &plain, err);
+		if (rc == 0) {
+			resp->len = 0;
+			as_buf_put(resp, plain.data, plain.len);
+			*type = AS_PROTO_TYPE_MSG;
+		}
+		as_buf_destroy(&plain);
+		return rc;
+	}
+	return 0;
+}
+
+static bool retryable_result(uint8_t rc)
+{
+	return rc == AS_ERR_CLUSTER || rc == AS_ERR_DEVICE_OVERLOAD;
+}
+
+int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_command_policy* p,
+	const uint8_t* req, size_t req_len, as_buf* resp, as_error* err)
+{
+	uint64_t start = as_clock_ms();
+	uint64_t deadline = p->total_timeout ? start + p->total_timeout : 0;
+	uint32_t socket_timeout = as_command_socket_timeout(p);
+	bool sent = false;
+	as_error last;
+	as_error_reset(&last);
+
+	for (uint32_t attempt = 0;; attempt++) {
+		as_node* n = as_cluster_get_node(c, ns, pid, p->replica, attempt, p->is_write, &last);
+		if (!n) {
+			if (last.code == AS_ERR_NAMESPACE_NOT_FOUND) {
+				*err = last;
+				return err->code;
+			}
+			goto retry;
+		}
+		uint64_t now = as_clock_ms();
+		uint64_t attempt_deadline = socket_timeout ? now + socket_timeout : 0;
+		if (deadline && (!attempt_deadline || attempt_deadline > deadline)) {
+			attempt_deadline = deadline;
+		}
+		as_socket s;
+		if (as_node_get_connection(n, attempt_deadline, &s, &last) != 0) {
+			as_node_count_error(n, last.code);
+			as_node_release(n);
+			goto retry;
+		}
+		if (as_socket_write(&s, req, req_len, attempt_deadline, &last) != 0) {
+			as_node_close_connection(n, &s);
+			as_node_count_error(n, last.code);
+			as_node_release(n);
+			sent = true;
+			goto retry;
+		}
+		sent = true;
+		uint8_t type;
+		if (as_command_read_proto(&s, attempt_deadline, resp, &type, &last) != 0) {
+			as_node_close_connection(n, &s);
+			as_node_count_error(n, last.code);
+			as_node_release(n);
+			goto retry;
+		}
+		if (type != AS_PROTO_TYPE_MSG || resp->len < AS_MSG_HEADER_SIZE) {
+			as_node_close_connection(n, &s);
+			as_node_release(n);
+			as_error_set(err, AS_ERR_CLIENT, "Invalid response type %u", type);
+			err->in_doubt = p->is_write;
+			return err->code;
+		}
+		as_node_put_connection(n, &s);
+		uint8_t result = resp->data[5];
+		if (result != 0) {
+			as_node_count_error(n, result);
+		}
+		as_node_release(n);
+		if (!retryable_result(result)) {
+			return 0;
+		}
+		as_error_set(&last, result, "Server error %u", result);
+
+	retry:
+		if (attempt + 1 > p->max_retries) {
+			break;
+		}
+		if (deadline) {
+			uint64_t t = as_clock_ms();
+			if (t + p->sleep_between_retries >= deadline) {
+				break;
+			}
+		}
+		if (p->sleep_between_retries && attempt > 0) {
+			as_sleep_ms(p->sleep_between_retries);
+		}
+	}
+	*err = last;
+	if (err->code == AS_ERR_TIMEOUT) {
+		uint64_t elapsed = as_clock_ms() - start;
+		as_error_set(err, AS_ERR_TIMEOUT,
+			"Client timeout: socket=%u total=%u elapsed=%llu", p->socket_timeout,
+			p->total_timeout, (unsigned long long)elapsed);
+	}
+	err->in_doubt = p->is_write && sent;
+	return err->code;
+}

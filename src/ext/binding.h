@@ -1,0 +1,276 @@
+/*
+ * binding.h: declarations shared by the C files of the `aerospike._core`
+ * extension: the Python-side types we need to recognise and build, error
+ * raising, policy structs, key parsing, value conversion, and the pieces
+ * that build requests and decode replies. Every file of src/ext includes it.
+ */
+#ifndef AS_BINDING_H
+#define AS_BINDING_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <aerospike/as_buf.h>
+#include <aerospike/as_cluster.h>
+#include <aerospike/as_command.h>
+#include <aerospike/as_error.h>
+#include <aerospike/as_msgpack.h>
+#include <aerospike/as_proto.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- Python types supplied by the pure-Python package ----------------- */
+
+/* Filled by _core._init_types() from aerospike/__init__.py. */
+typedef struct py_types {
+	PyObject* class_for_code; /* aerospike.exception.class_for_code */
+	PyObject* geojson;		  /* aerospike.GeoJSON */
+	PyObject* geojson_from_str; /* aerospike.geojson */
+	PyObject* key_ordered_dict;
+	PyObject* null;
+	PyObject* wildcard;
+	PyObject* infinite;
+	PyObject* hyperloglog; /* aerospike_helpers.HyperLogLog */
+	PyObject* json_dumps;  /* json.dumps */
+	PyObject* json_loads;
+	PyObject* serializer; /* module-level set_serializer callback or NULL */
+	PyObject* deserializer;
+} py_types;
+
+extern py_types g_types;
+
+/* Interned strings used as dict keys on the hot path. */
+typedef struct py_strings {
+	PyObject *ttl, *gen, *op, *bin, *val, *key, *index, *range, *return_type, *inverted, *ctx,
+		*count, *rank, *value_list, *value_begin, *value_end, *list_policy, *map_policy,
+		*list_order, *sort_flags, *map_order, *persist_index, *pad, *policy, *expr, *expr_flags,
+		*cdt_flags, *mod_exp, *geo_data, *id, *value, *extra_args, *filter_expr, *order_key,
+		*pad_key, *write_flags, *map_write_flags, *bit_write_flags, *flags, *byte_size,
+		*byte_offset, *bit_offset, *bit_size, *value_byte_size, *resize_flags, *sign, *action,
+		*hll_policy, *index_bit_count, *mh_bit_count;
+} py_strings;
+
+extern py_strings g_str;
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Raises the aerospike.exception class for err->code with
+ * args (code, msg, file, line, in_doubt). Always returns NULL. */
+PyObject* raise_error(const as_error* err);
+
+/* Raises ParamError (code -2) with a formatted message; returns NULL. */
+PyObject* raise_param(const char* fmt, ...);
+
+/* Raises the class for `code` with a message; returns NULL. */
+PyObject* raise_code(int code, const char* fmt, ...);
+
+/* ---- policies ----------------------------------------------------------- */
+
+/* The policy kinds a client keeps defaults for. */
+enum {
+	POL_READ,
+	POL_WRITE,
+	POL_APPLY,
+	POL_OPERATE,
+	POL_REMOVE,
+	POL_QUERY,
+	POL_SCAN,
+	POL_BATCH,
+	POL_BATCH_WRITE,
+	POL_BATCH_APPLY,
+	POL_BATCH_REMOVE,
+	POL_BATCH_READ,
+	POL_BATCH_PARENT_WRITE,
+	POL_INFO,
+	POL_ADMIN,
+	POL_TXN_VERIFY,
+	POL_TXN_ROLL,
+	POL_KINDS
+};
+
+typedef struct py_policy {
+	as_command_policy cmd;
+	uint32_t key;		   /* POLICY_KEY_* */
+	uint32_t exists;	   /* POLICY_EXISTS_* */
+	uint32_t gen;		   /* POLICY_GEN_* */
+	uint32_t commit_level; /* POLICY_COMMIT_LEVEL_* */
+	uint32_t read_mode_ap;
+	uint32_t read_mode_sc;
+	uint32_t ttl; /* policy ttl for writes */
+	int32_t read_touch_ttl_percent;
+	bool durable_delete;
+	bool compress;
+	bool deserialize;
+	bool send_bool_as_int;
+	PyObject* expressions; /* borrowed compiled expression, or NULL */
+	uint32_t timeout;	   /* info / admin */
+} py_policy;
+
+/* Fills `out` from the defaults of `kind`, then applies the keys of `dict`
+ * (may be NULL or None). Returns false with ParamError set when a value
+ * is ill-typed; `what` names the argument in messages. */
+bool policy_parse(py_policy* out, const py_policy* defaults, PyObject* dict, const char* what);
+
+/* The reference defaults for each policy kind. */
+void policy_defaults(py_policy* out, int kind);
+
+/* Reads an optional uint32 from a dict; false with ParamError on a bad
+ * type. Missing keys leave *out unchanged. */
+bool dict_get_u32(PyObject* dict, const char* key, uint32_t* out, const char* what);
+bool dict_get_bool(PyObject* dict, const char* key, bool* out, const char* what);
+
+/* ---- keys ---------------------------------------------------------------- */
+
+typedef struct py_key {
+	char ns[AS_NS_MAX + 1];
+	char set[AS_SET_MAX + 1];
+	size_t set_len;
+	uint8_t digest[20];
+	uint8_t key_type; /* particle type of the user key; 0 when none */
+	const char* key_data;
+	size_t key_len;
+	int64_t key_int;
+	uint8_t key_int_be[8];
+	PyObject* obj;	   /* the key tuple (borrowed) */
+	PyObject* user_key; /* borrowed, Py_None when absent */
+} py_key;
+
+/* Parses (ns, set, key[, digest]). Returns false with ParamError set. */
+bool key_parse(py_key* k, PyObject* tuple);
+
+/* Builds (ns, set, user_key, bytearray(digest)). */
+PyObject* key_build(const py_key* k, PyObject* user_key);
+
+/* ---- values -------------------------------------------------------------- */
+
+typedef struct value_ctx {
+	PyObject* serializer; /* instance serializer or NULL */
+	int serializer_mode;  /* SERIALIZER_* from the put call */
+	bool send_bool_as_int;
+} value_ctx;
+
+/* Packs a Python value as msgpack (CDT element form). */
+bool pack_value(as_buf* b, PyObject* v, const value_ctx* vc);
+
+/* Writes a bin value as an op's particle: returns the particle type through
+ * *ptype and appends the value bytes. False with an exception set. */
+bool pack_particle(as_buf* b, PyObject* v, uint8_t* ptype, const value_ctx* vc);
+
+typedef struct decode_ctx {
+	bool deserialize;
+	PyObject* deserializer; /* instance deserializer or NULL */
+} decode_ctx;
+
+/* Decodes one msgpack value. */
+PyObject* unpack_value(as_unpacker* u, const decode_ctx* dc);
+
+/* Decodes an op's particle into a Python value. */
+PyObject* particle_to_py(uint8_t ptype, const uint8_t* data, uint32_t len, const decode_ctx* dc);
+
+/* ---- operations ---------------------------------------------------------- */
+
+typedef struct ops_result {
+	uint8_t info1, info2, info3; /* extra header bits the ops require */
+	bool has_write;
+	bool has_read;
+	uint32_t ttl_from_touch; /* deprecated touch val */
+	bool has_touch_ttl;
+} ops_result;
+
+/* Encodes the op dicts of `list` into the message. */
+bool ops_encode(as_msg_builder* mb, PyObject* list, bool ordered, const value_ctx* vc,
+	ops_result* res);
+
+/* Shared by the op encoders: the op's bin name (ParamError / BinNameError
+ * on a bad one) and a required entry (ParamError naming it when absent). */
+bool op_bin_name(PyObject* op, bool required, const char** name, Py_ssize_t* len);
+PyObject* op_required(PyObject* op, PyObject* key, const char* what);
+
+/* List, map, bit, HLL and expression ops (ids >= 1000). */
+bool cdt_op_encode(as_msg_builder* mb, PyObject* op, long code, const value_ctx* vc,
+	ops_result* res);
+
+/* ---- expressions ------------------------------------------------------------ */
+
+/* Packs a compiled expression (the list from compile()) as msgpack. */
+bool expr_pack(as_buf* b, PyObject* compiled);
+
+/* Packs a CDT context list (of _cdt_ctx objects) as the flat msgpack array. */
+bool ctx_pack(as_buf* b, PyObject* ctx_list, const value_ctx* vc);
+
+
+/* ---- the client object --------------------------------------------------- */
+
+/* A cluster shared by a client and its in-flight commands: close() drops
+ * the client's reference, the last command to finish destroys it. */
+typedef struct py_cluster {
+	atomic_int ref;
+	as_cluster* cluster;
+} py_cluster;
+
+typedef struct ClientObject {
+	PyObject_HEAD
+	py_cluster* holder;
+	as_cluster_config cfg;
+	py_policy defaults[POL_KINDS];
+	PyObject* serializer;	/* config serialization[0] or NULL */
+	PyObject* deserializer; /* config serialization[1] or NULL */
+	bool send_bool_as_int;
+	PyObject* weakrefs;
+} ClientObject;
+
+extern PyTypeObject ClientType;
+
+/* Takes a reference on the client's cluster, or raises when closed. */
+py_cluster* client_cluster(ClientObject* self);
+void cluster_release(py_cluster* h); /* may be called without the GIL */
+
+/* Builds the value/decode contexts of a command. */
+void client_value_ctx(ClientObject* self, value_ctx* vc, int serializer_mode);
+void client_decode_ctx(ClientObject* self, const py_policy* p, decode_ctx* dc);
+
+/* Sends a built single-record request for key k and waits (GIL released)
+ * for the reply, left in resp as an AS_MSG. Raises and returns false on a
+ * client-side failure; server result codes are the caller's to check. */
+bool command_run(ClientObject* self, const py_key* k, const py_policy* p, as_buf* req,
+	as_buf* resp, as_msg* msg);
+
+/* Starts a single-record message: header from policy/meta, then the
+ * namespace, set, digest, optional key and filter fields. */
+bool record_begin(as_msg_builder* mb, as_buf* buf, const py_key* k, const py_policy* p,
+	as_msg_header* h, const value_ctx* vc);
+
+/* Meta dict -> ttl/gen. ttl falls back to the policy's ttl. */
+bool meta_parse(PyObject* meta, const py_policy* p, uint32_t* ttl, uint32_t* gen);
+
+/* Write-side header bits from a policy. */
+void header_for_write(as_msg_header* h, const py_policy* p, uint32_t ttl, uint32_t gen);
+void header_for_read(as_msg_header* h, const py_policy* p);
+
+/* Reply -> Python. */
+PyObject* reply_meta(const as_msg* m);
+PyObject* reply_bins_dict(const as_msg* m, const decode_ctx* dc);
+PyObject* reply_bins_list(const as_msg* m, const decode_ctx* dc);
+PyObject* reply_user_key(const as_msg* m); /* from the KEY field, or None */
+PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt);
+
+/* Method implementations, one file per family. */
+PyObject* client_put(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_get(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_select(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_exists(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_remove(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_touch(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_append(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_prepend(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_increment(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_remove_bin(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_operate(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_operate_ordered(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_nodes(ClientObject* self, PyObject* unused);
+
+/* Config parsing (config.c). */
+bool config_parse(ClientObject* self, PyObject* config);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * reply.c: single-record replies -> Python: the meta dict, bins as a dict
+ * (last value wins) or as a list of (name, value) pairs, the stored user
+ * key, and the exception for a non-zero result code. Called by record.c
+ * and operate.c.
+ */
+#include "binding.h"
+#include <time.h>
+
+PyObject* reply_meta(const as_msg* m)
+{
+	uint32_t ttl = as_void_time_to_ttl(m->h.record_ttl, (uint32_t)time(NULL));
+	PyObject* meta = PyDict_New();
+	if (!meta) {
+		return NULL;
+	}
+	PyObject* t = PyLong_FromUnsignedLong(ttl);
+	PyObject* g = PyLong_FromUnsignedLong(m->h.generation);
+	if (!t || !g || PyDict_SetItem(meta, g_str.ttl, t) || PyDict_SetItem(meta, g_str.gen, g)) {
+		Py_XDECREF(t);
+		Py_XDECREF(g);
+		Py_DECREF(meta);
+		return NULL;
+	}
+	Py_DECREF(t);
+	Py_DECREF(g);
+	return meta;
+}
+
+static PyObject* op_name(const as_msg_op_view* op)
+{
+	return PyUnicode_DecodeUTF8(op->name, op->name_len, "surrogateescape");
+}
+
+PyObject* reply_bins_dict(const as_msg* m, const decode_ctx* dc)
+{
+	PyObject* bins = PyDict_New();
+	if (!bins) {
+		return NULL;
+	}
+	const uint8_t* cur = m->ops;
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		as_msg_op_view op;
+		as_msg_next_op(&cur, &op);
+		PyObject* name = op_name(&op);
+		PyObject* value = name ? particle_to_py(op.particle_type, op.value, op.value_len, dc) : NULL;
+		if (!value || PyDict_SetItem(bins, name, value) != 0) {
+			Py_XDECREF(name);
+			Py_XDECREF(value);
+			Py_DECREF(bins);
+			return NULL;
+		}
+		Py_DECREF(name);
+		Py_DECREF(value);
+	}
+	return bins;
+}
+
+PyObject* reply_bins_list(const as_msg* m, const decode_ctx* dc)
+{
+	PyObject* list = PyList_New(m->n_ops);
+	if (!list) {
+		return NULL;
+	}
+	const uint8_t* cur = m->ops;
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		as_msg_op_view op;
+		as_msg_next_op(&cur, &op);
+		PyObject* name = op_name(&op);
+		PyObject* value = name ? particle_to_py(op.particle_type, op.value, op.value_len, dc) : NULL;
+		PyObject* pair = value ? PyTuple_Pack(2, name, value) : NULL;
+		Py_XDECREF(name);
+		Py_XDECREF(value);
+		if (!pair) {
+			Py_DECREF(list);
+			return NULL;
+		}
+		PyList_SET_ITEM(list, i, pair);
+	}
+	return list;
+}
+
+PyObject* reply_user_key(const as_msg* m)
+{
+	const uint8_t* cur = m->fields;
+	for (uint32_t i = 0; i < m->n_fields; i++) {
+		as_msg_field_view f;
+		as_msg_next_field(&cur, &f);
+		if (f.type != AS_FIELD_KEY || f.len < 1) {
+			continue;
+		}
+		const uint8_t* d = f.data + 1;
+		uint32_t n = f.len - 1;
+		switch (f.data[0]) {
+		case AS_PARTICLE_INTEGER:
+			return particle_to_py(AS_PARTICLE_INTEGER, d, n, NULL);
+		case AS_PARTICLE_STRING:
+			return PyUnicode_DecodeUTF8((const char*)d, n, "surrogateescape");
+		default:
+			return PyByteArray_FromStringAndSize((const char*)d, n);
+		}
+	}
+	Py_RETURN_NONE;
+}
+
+PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt)
+{
+	static const char* const names[] = {
+		[1] = "Server error",
+		[2] = "Record not found",
+		[3] = "Record generation mismatch",
+		[4] = "Invalid request",
+		[5] = "Record already exists",
+		[6] = "Bin already exists",
+		[7] = "Cluster key mismatch",
+		[8] = "Server full",
+		[9] = "Timeout",
+		[10] = "Operation forbidden",
+		[11] = "Partition unavailable",
+		[12] = "Bin type error",
+		[13] = "Record too big",
+		[14] = "Record busy",
+		[15] = "Scan aborted",
+		[16] = "Unsupported feature",
+		[17] = "Bin not found",
+		[18] = "Device overload",
+		[19] = "Key mismatch",
+		[20] = "Namespace not found",
+		[21] = "Bin name error",
+		[22] = "Operation forbidden",
+		[23] = "Element not found",
+		[24] = "Element exists",
+		[25] = "Enterprise only",
+		[26] = "Operation not applicable",
+		[27] = "Filtered out",
+		[28] = "Lost conflict",
+	};
+	(void)k;
+	const char* text = m->result_code < sizeof(names) / sizeof(names[0]) && names[m->result_code]
+		? names[m->result_code]
+		: "Server error";
+	as_error err;
+	as_error_reset(&err);
+	as_error_set(&err, m->result_code, "%s", text);
+	err.file = NULL;
+	err.in_doubt = in_doubt;
+	return raise_error(&err);
+}
