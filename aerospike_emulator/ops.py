@@ -6,7 +6,7 @@ import importlib
 import struct
 
 from .errors import BIN_NAME, INCOMPATIBLE_TYPE, PARAMETER, AsError
-from .values import P_BLOB, P_FLOAT, P_INTEGER, P_NULL, P_STRING, wrap_int64
+from .values import P_BLOB, P_FLOAT, P_GEOJSON, P_INTEGER, P_NULL, P_STRING, wrap_int64
 from .wire import (
     OP_APPEND,
     OP_BITS_MODIFY,
@@ -100,6 +100,10 @@ def apply_op(ctx, op, ptype, name, value):
         check_bin_name(name)
         if ptype == P_NULL:
             bins.pop(name, None)
+        elif ptype == P_GEOJSON:
+            from .geo import particle_for
+
+            bins[name] = (ptype, particle_for(bytes(value)))
         else:
             bins[name] = (ptype, bytes(value))
         return None
