@@ -737,7 +737,7 @@ def _quote_builder(u, n, scope, code):
 
 
 def _call_builder(u, n, scope, code):
-    if n != 3:
+    if n != 4:
         _bad()
     rtype = u.unpack()
     system = u.unpack()

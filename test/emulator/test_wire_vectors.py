@@ -12,8 +12,6 @@ from . import vectors
 # Areas whose semantics are not complete yet: area -> reason. Scenarios in these files are
 # expected to fail; the ones that already pass show up as XPASS.
 PENDING_AREAS = {
-    "bit": "bit operations are completed by the bitwise issue",
-    "expressions": "the full expression language is completed by the expressions issue",
     "batch": "batch commands arrive with the batch issue",
     "query": "scan/query and secondary-index queries arrive with the query issue",
     "udf": "Lua UDFs arrive with the UDF issue",
@@ -21,6 +19,7 @@ PENDING_AREAS = {
 
 # Single scenarios of the in-scope areas that depend on a later issue.
 PENDING_SCENARIOS = {
+    "expressions/batch-read-filter": "batch commands arrive with the batch issue",
     "operate/modify-by-path": "path-op write-back order is completed by the CDT issue",
     "list/remove-by-value-rank-range-relative": "rank-range result order (CDT issue)",
     "list/ctx-map-key-create": "create-on-miss element types (CDT issue)",
