@@ -186,6 +186,10 @@ bool ops_encode(as_msg_builder* mb, PyObject* list, bool ordered, const value_ct
 bool op_bin_name(PyObject* op, bool required, const char** name, Py_ssize_t* len);
 PyObject* op_required(PyObject* op, PyObject* key, const char* what);
 
+/* Reads a bit or HLL argument (cdt_table.h A_BIT_* / A_HLL_*) of an op
+ * dict and packs it. */
+bool bit_hll_arg(as_buf* b, PyObject* op, int arg, const value_ctx* vc);
+
 /* List, map, bit, HLL and expression ops (ids >= 1000). */
 bool cdt_op_encode(as_msg_builder* mb, PyObject* op, long code, const value_ctx* vc,
 	ops_result* res);
@@ -197,6 +201,9 @@ bool expr_pack(as_buf* b, PyObject* compiled);
 
 /* Packs a CDT context list (of _cdt_ctx objects) as the flat msgpack array. */
 bool ctx_pack(as_buf* b, PyObject* ctx_list, const value_ctx* vc);
+
+/* The same, with `create_flag` OR-ed into the last item's type. */
+bool ctx_pack_with_create(as_buf* b, PyObject* ctx_list, int create_flag, const value_ctx* vc);
 
 
 /* ---- the client object --------------------------------------------------- */

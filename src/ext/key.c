@@ -114,9 +114,11 @@ bool key_parse(py_key* k, PyObject* tuple)
 		k->key_type = AS_PARTICLE_STRING;
 	}
 	else if (PyBytes_Check(user)) {
+		/* The reference client hashes and sends a bytes key as a string
+		 * (a bytearray key is a blob); keep that so digests match. */
 		k->key_data = PyBytes_AS_STRING(user);
 		k->key_len = (size_t)PyBytes_GET_SIZE(user);
-		k->key_type = AS_PARTICLE_BLOB;
+		k->key_type = AS_PARTICLE_STRING;
 	}
 	else if (PyByteArray_Check(user)) {
 		k->key_data = PyByteArray_AS_STRING(user);

@@ -205,7 +205,12 @@ static PyObject* mark_finalizing(PyObject* module, PyObject* unused)
 	Py_RETURN_NONE;
 }
 
+PyObject* py_pack_expression(PyObject* module, PyObject* compiled);
+PyObject* py_pack_ctx(PyObject* module, PyObject* ctx);
+
 static PyMethodDef module_methods[] = {
+	{"pack_expression", py_pack_expression, METH_O, "The msgpack bytes of a compiled expression."},
+	{"pack_ctx", py_pack_ctx, METH_O, "The msgpack bytes of a CDT context list."},
 	{"_init_types", (PyCFunction)(void (*)(void))init_types, METH_VARARGS | METH_KEYWORDS, NULL},
 	{"_mark_finalizing", mark_finalizing, METH_NOARGS, NULL},
 	{"calc_digest", (PyCFunction)(void (*)(void))calc_digest, METH_VARARGS | METH_KEYWORDS,

@@ -270,9 +270,9 @@ static bool pack_dict(as_buf* b, PyObject* v, const value_ctx* vc, int depth)
 	}
 	bool ok = true;
 	if (ordered) {
+		/* The order marker: an empty ext whose type byte is K_ORDERED. */
 		as_pack_map_header(b, (uint32_t)n + 1);
-		as_pack_ext_header(b, 0, 0);
-		as_buf_put_u8(b, 1); /* K_ORDERED */
+		as_pack_ext_header(b, 1, 0);
 		as_pack_nil(b);
 	}
 	else {
@@ -550,6 +550,29 @@ static PyObject* unpack_list(as_unpacker* u, uint32_t count, const decode_ctx* d
 	return list;
 }
 
+/* A KEY_VALUE result (map flagged 8) comes back as [k1, v1, k2, v2, ...]. */
+static PyObject* unpack_map_as_list(as_unpacker* u, uint32_t count, const decode_ctx* dc,
+	int depth)
+{
+	if (count > (uint32_t)(u->end - u->p) / 2) {
+		raise_code(AS_ERR_CLIENT, "Malformed map in reply");
+		return NULL;
+	}
+	PyObject* list = PyList_New((Py_ssize_t)count * 2);
+	if (!list) {
+		return NULL;
+	}
+	for (uint32_t i = 0; i < count * 2; i++) {
+		PyObject* item = unpack_depth(u, dc, depth + 1);
+		if (!item) {
+			Py_DECREF(list);
+			return NULL;
+		}
+		PyList_SET_ITEM(list, i, item);
+	}
+	return list;
+}
+
 static PyObject* unpack_map(as_unpacker* u, uint32_t count, const decode_ctx* dc, int depth)
 {
 	uint8_t flags = 0;
@@ -562,6 +585,9 @@ static PyObject* unpack_map(as_unpacker* u, uint32_t count, const decode_ctx* dc
 		}
 		count--;
 		key_ordered = (flags & 1) != 0;
+		if (flags & 8) {
+			return unpack_map_as_list(u, count, dc, depth);
+		}
 	}
 	if (count > (uint32_t)(u->end - u->p) / 2) {
 		raise_code(AS_ERR_CLIENT, "Malformed map in reply");
