@@ -1,0 +1,1 @@
+"""Batch record objects for ``client.batch_write`` (see `records`)."""

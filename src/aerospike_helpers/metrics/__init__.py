@@ -1,0 +1,127 @@
+"""Metrics: the policy for ``client.enable_metrics`` and the snapshot classes.
+
+`MetricsPolicy` and `MetricsListeners` are built by the application. The
+C binding creates `Cluster`, `Node`, `ConnectionStats` and
+`NamespaceMetrics` objects (setting the attributes documented below) when
+it calls the listeners, and `ClusterStats` / `NodeStats` for
+``client.get_stats()``.
+"""
+
+from typing import Callable, Optional
+
+_ERROR_COUNT_DOCSTRING = (
+    "Command error count since node was initialized. If the error is retryable, multiple errors"
+    "     per command may occur."
+)
+_TIMEOUT_COUNT_DOCSTRING = (
+    "Command timeout count since node was initialized. If the timeout is retryable"
+    "     (i.e socket_timeout), multiple timeouts per command may occur."
+)
+_KEY_BUSY_COUNT_DOCSTRING = "Command key busy error count since node was initialized."
+
+
+class ConnectionStats:
+    """Connection counts of one node.
+
+    Attributes: ``in_use`` (connections in use), ``in_pool`` (idle in the
+    pool), ``opened`` and ``closed`` (totals since the node was added).
+    """
+
+
+class NamespaceMetrics:
+    """Per-namespace metrics of one node.
+
+    Attributes: ``ns`` (namespace), ``bytes_in``, ``bytes_out``,
+    ``error_count``, ``timeout_count``, ``key_busy_count`` and the latency
+    buckets ``conn_latency``, ``write_latency``, ``read_latency``,
+    ``batch_latency``, ``query_latency`` (lists of counts).
+    """
+
+
+class Node:
+    """One cluster node in a metrics snapshot.
+
+    Attributes: ``name``, ``address``, ``port``, ``conns``
+    (`ConnectionStats`) and ``metrics`` (a list of `NamespaceMetrics`).
+    """
+
+
+class Cluster:
+    """A metrics snapshot of the whole cluster.
+
+    Attributes: ``cluster_name``, ``invalid_node_count``,
+    ``command_count``, ``retry_count``, ``delay_queue_timeout_count``,
+    ``event_loop`` and ``nodes`` (a list of `Node`).
+    """
+
+
+class NodeStats:
+    """One node in ``client.get_stats()``."""
+
+    name: str
+    address: str
+    port: int
+    conns: ConnectionStats
+    error_count: int
+    timeout_count: int
+    key_busy_count: int
+
+
+class ClusterStats:
+    """The result of ``client.get_stats()``."""
+
+    nodes: "list[NodeStats]"
+    retry_count: int
+    thread_pool_queued_tasks: int
+    recover_queue_size: int
+
+
+class MetricsListeners:
+    """Callbacks that receive metrics instead of the default file writer.
+
+    `enable_listener()` runs when metrics are enabled,
+    `snapshot_listener(cluster)` at every interval,
+    `node_close_listener(node)` when a node leaves and
+    `disable_listener(cluster)` when metrics are disabled.
+    """
+
+    def __init__(
+        self,
+        enable_listener: Callable[[], None],
+        snapshot_listener: Callable[[Cluster], None],
+        node_close_listener: Callable[[Node], None],
+        disable_listener: Callable[[Cluster], None],
+    ):
+        self.enable_listener = enable_listener
+        self.snapshot_listener = snapshot_listener
+        self.node_close_listener = node_close_listener
+        self.disable_listener = disable_listener
+
+
+class MetricsPolicy:
+    """Settings of ``client.enable_metrics(policy)``.
+
+    `report_dir` and `report_size_limit` (bytes, 0 = no limit) control the
+    default file writer, `interval` is the snapshot period in tend
+    intervals, `latency_columns` / `latency_shift` shape the latency
+    buckets and `labels` are name/value pairs added to every report.
+    """
+
+    def __init__(
+        self,
+        metrics_listeners: Optional[MetricsListeners] = None,
+        report_dir: str = ".",
+        report_size_limit: int = 0,
+        interval: int = 30,
+        latency_columns: int = 7,
+        latency_shift: int = 1,
+        labels: "dict[str, str]" = {},  # noqa: B006 - the reference default; never mutated.
+    ):
+        self.metrics_listeners = metrics_listeners
+        self.report_dir = report_dir
+        self.report_size_limit = report_size_limit
+        self.interval = interval
+        self.latency_columns = latency_columns
+        self.latency_shift = latency_shift
+        # A fresh dict when none is given, so policies never share labels.
+        self.labels = labels if labels else {}
