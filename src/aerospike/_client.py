@@ -8,10 +8,18 @@ timeout)` and `_nodes()`.
 """
 
 import base64
+import time
 
 from aerospike import _core, exception
 
-_NOT_SUPPORTED = "is not supported by this client yet"
+# aerospike.INDEX_* data types and INDEX_TYPE_* collection types -> the
+# words of the sindex-create info command (protocol.md 2d).
+_INDEX_DATATYPES = {0: "STRING", 1: "INTEGER", 2: "GEO2DSPHERE", 3: "BLOB", 4: "NUMERIC"}
+_INDEX_TYPES = {0: None, 1: "LIST", 2: "MAPKEYS", 3: "MAPVALUES"}
+
+
+def _param(msg):
+    return exception.ParamError(-2, msg, None, None, False)
 
 
 def _timeout(policy):
@@ -97,6 +105,115 @@ class Client(_core.Client):
             command += f";lut={nanos}"
         self._info_node(None, command, _timeout(policy))
         return 0
+
+    # ---- secondary indexes ---------------------------------------------------
+
+    def index_string_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        """Create a string index on `bin`. Returns 0 once the index is ready."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=0)
+
+    def index_integer_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        """Create a numeric index on `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=4)
+
+    def index_blob_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        """Create a blob (bytes) index on `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=3)
+
+    def index_geo2dsphere_create(self, ns, set, bin, name, policy=None):  # noqa: A002
+        """Create a geospatial index on `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=2)
+
+    def index_list_create(self, ns, set, bin, index_datatype, name, policy=None):  # noqa: A002
+        """Create an index on the elements of the list in `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=index_datatype,
+                                  index_type=1)
+
+    def index_map_keys_create(self, ns, set, bin, index_datatype, name,  # noqa: A002
+                              policy=None):
+        """Create an index on the keys of the map in `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=index_datatype,
+                                  index_type=2)
+
+    def index_map_values_create(self, ns, set, bin, index_datatype, name,  # noqa: A002
+                                policy=None):
+        """Create an index on the values of the map in `bin`."""
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=index_datatype,
+                                  index_type=3)
+
+    def index_cdt_create(self, ns, set, bin, index_type, index_datatype, name, ctx,  # noqa: A002
+                         policy=None):
+        """Create an index on the elements a CDT context selects in `bin`."""
+        if not isinstance(ctx, list) or not ctx:
+            raise _param("ctx must be a non-empty list of cdt_ctx objects")
+        return self._index_create(ns, set, name, policy, bin=bin, datatype=index_datatype,
+                                  index_type=index_type, ctx=ctx)
+
+    def index_expr_create(self, ns, set, index_type, index_datatype, expressions, name,  # noqa: A002
+                          policy=None):
+        """Create an index on the value of a compiled expression."""
+        return self._index_create(ns, set, name, policy, datatype=index_datatype,
+                                  index_type=index_type, expression=expressions)
+
+    def index_remove(self, ns, name, policy=None):
+        """Remove a secondary index (also fine when it does not exist)."""
+        _check_str(ns, "ns")
+        _check_str(name, "name")
+        self._info_node(None, f"sindex-delete:namespace={ns};indexname={name}",
+                        _timeout(policy))
+        return 0
+
+    def _index_create(self, ns, set, name, policy, bin=None, datatype=0,  # noqa: A002
+                      index_type=0, ctx=None, expression=None):
+        _check_str(ns, "ns")
+        _check_str(name, "name")
+        if set is not None:
+            _check_str(set, "set")
+        if bin is not None:
+            _check_str(bin, "bin")
+        if datatype not in _INDEX_DATATYPES:
+            raise _param(f"index_datatype is invalid: {datatype!r}")
+        if index_type not in _INDEX_TYPES:
+            raise _param(f"index_type is invalid: {index_type!r}")
+        timeout = _timeout(policy)
+        parts = [f"sindex-create:namespace={ns}"]
+        if set:
+            parts.append(f"set={set}")
+        parts.append(f"indexname={name}")
+        if ctx is not None:
+            parts.append("context=" + self.get_cdtctx_base64(ctx))
+        if expression is not None:
+            parts.append("exp=" + self.get_expression_base64(expression))
+        if _INDEX_TYPES[index_type]:
+            parts.append("indextype=" + _INDEX_TYPES[index_type])
+        if bin is not None:
+            parts.append(f"bin={bin}")
+        parts.append("type=" + _INDEX_DATATYPES[datatype])
+        self._info_node(None, ";".join(parts), timeout)
+        self._wait_index(ns, name, timeout)
+        return 0
+
+    def _wait_index(self, ns, name, timeout):
+        """Poll sindex-stat on every node until each reports load_pct=100."""
+        command = f"sindex-stat:namespace={ns};indexname={name}"
+        deadline = time.monotonic() + max(timeout, 1000) / 1000 * 30
+        pending = [n for n, _h, _p in self._nodes()]
+        while pending:
+            still = []
+            for node in pending:
+                try:
+                    reply = self._info_node(node, command, timeout)
+                except exception.AerospikeError:
+                    still.append(node)
+                    continue
+                if "load_pct=100" not in reply:
+                    still.append(node)
+            pending = still
+            if pending:
+                if time.monotonic() > deadline:
+                    raise exception.TimeoutError(9, f"Index {name} is still loading", None,
+                                                 None, False)
+                time.sleep(0.05)
 
     # ---- contexts and expressions as base64 ---------------------------------
 
