@@ -648,9 +648,11 @@ def _map_keys_values_builder(u, n, scope, code):
 
 
 def _loopvar_builder(u, n, scope, code):
-    if n != 1:
+    # [122, kind] or [122, value type, kind].
+    if n not in (1, 2):
         _bad()
-    kind = u.unpack()
+    args = [u.unpack() for _ in range(n)]
+    kind = args[-1]
 
     def fn(env):
         if env.loop is None:

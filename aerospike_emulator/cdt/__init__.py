@@ -145,7 +145,7 @@ def _read_at(container, ctx_items):
     return container
 
 
-def _modify_at(container, ctx_items, apply, op_is_list):
+def _modify_at(container, ctx_items, apply, op_is_list, leaf=None):
     # Returns (new container or None, result) after applying `apply` at the ctx path.
     if not ctx_items:
         return apply(container)
@@ -157,7 +157,10 @@ def _modify_at(container, ctx_items, apply, op_is_list):
     if pos is None:
         if not ctype & 0xC0:
             raise AsError(OP_NOT_APPLICABLE)
-        child = _create_child(ctype, child_is_list)
+        if len(ctx_items) == 1 and leaf is not None:
+            child = leaf()
+        else:
+            child = _create_child(ctype, child_is_list)
         if ctype & 0x30 == CTX_LIST:
             n = len(container)
             idx = cval if type(cval) is int else n
@@ -166,17 +169,17 @@ def _modify_at(container, ctx_items, apply, op_is_list):
             ordered_parent = bool(getattr(container, "flags", 0) & 1)
             if not (idx == n or ordered_parent or (idx > n and ctype & 0xC0 == 0x80)):
                 raise AsError(OP_NOT_APPLICABLE)
-            new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list)
+            new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list, leaf)
             items = list(container)
             if idx > n and not ordered_parent:
                 items.extend([None] * (idx - n))
             items.append(new_child if new_child is not None else child)
             return new_list(items, getattr(container, "flags", 0)), result
-        new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list)
+        new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list, leaf)
         items = list(container.items()) + [(cval, new_child if new_child is not None else child)]
         return new_map(items, getattr(container, "flags", 0)), result
     child = container[pos]
-    new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list)
+    new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list, leaf)
     if new_child is None:
         return None, result
     if isinstance(container, list):
@@ -253,8 +256,12 @@ def modify_op(ctx, name, value):
     def apply(target):
         return run_op(target, code, args)
 
+    def leaf():
+        made = create_list_for(code, args) if op_is_list else create_map_for(code, args)
+        return made if made is not None else (new_list([], 0) if op_is_list else new_map([], 0))
+
     if ctx_items:
-        new_root, result = _modify_at(root, ctx_items, apply, op_is_list)
+        new_root, result = _modify_at(root, ctx_items, apply, op_is_list, leaf)
     else:
         if isinstance(root, list) != op_is_list:
             raise AsError(INCOMPATIBLE_TYPE)
