@@ -44,6 +44,12 @@ int as_socket_write(as_socket* s, const void* data, size_t len, uint64_t deadlin
 int as_socket_read(as_socket* s, void* data, size_t len, uint64_t deadline_ms, as_error* err);
 void as_socket_close(as_socket* s);
 
+/* Waits until data can be read, then reads what is there, up to cap bytes
+ * (at least one). Returns the byte count, or a negative status with err
+ * filled. For a reply that the peer sends whole, this saves the recv that
+ * would find nothing right after a request. */
+long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline_ms, as_error* err);
+
 /* True when the peer has closed the idle socket or sent unexpected bytes. */
 bool as_socket_is_stale(as_socket* s);
 

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long an idle pooled socket is used without a liveness check. */
+#define AS_SOCKET_TRUST_MS 100
+
 as_node* as__node_create(as_cluster* c, const char* name, const as_address* addr,
 	const char* tls_name)
 {
@@ -56,7 +59,9 @@ int as_node_get_connection(as_node* n, uint64_t deadline_ms, as_socket* out, as_
 		}
 		*out = n->idle[--n->n_idle];
 		pthread_mutex_unlock(&n->pool_lock);
-		if (!as_socket_is_stale(out)) {
+		/* A socket used moments ago is trusted; an older one is checked
+		 * for a close by the server (restart, idle timeout) first. */
+		if (as_clock_ms() - out->last_used_ms < AS_SOCKET_TRUST_MS || !as_socket_is_stale(out)) {
 			return 0;
 		}
 		as_node_close_connection(n, out);

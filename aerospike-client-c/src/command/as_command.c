@@ -8,6 +8,7 @@
 #include <aerospike/as_log.h>
 #include <aerospike/as_proto.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 static int inflate_body(const uint8_t* body, uint64_t size, as_buf* resp, as_error* err)
@@ -44,23 +45,42 @@ static int inflate_body(const uint8_t* body, uint64_t size, as_buf* resp, as_err
 int as_command_read_proto(as_socket* s, uint64_t deadline_ms, as_buf* resp, uint8_t* type,
 	as_error* err)
 {
-	uint8_t header[AS_PROTO_HEADER_SIZE];
-	int rc = as_socket_read(s, header, sizeof(header), deadline_ms, err);
-	if (rc != 0) {
-		return rc;
-	}
-	uint64_t size;
-	if (!as_proto_parse_header(header, type, &size)) {
-		return as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in response");
-	}
+	/* One wait and one read usually bring the whole reply; the rest, if
+	 * any, is read exactly. The server sends nothing after the reply of a
+	 * single-record command, so reading ahead cannot swallow another. */
 	resp->len = 0;
-	if (!as_buf_reserve(resp, size)) {
+	if (!as_buf_reserve(resp, 4096)) {
 		return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
 	}
-	if ((rc = as_socket_read(s, resp->data, size, deadline_ms, err)) != 0) {
-		return rc;
+	size_t have = 0;
+	while (have < AS_PROTO_HEADER_SIZE) {
+		long n = as_socket_read_some(s, resp->data + have, resp->cap - have, deadline_ms, err);
+		if (n < 0) {
+			return (int)n;
+		}
+		have += (size_t)n;
 	}
+	uint64_t size;
+	if (!as_proto_parse_header(resp->data, type, &size)) {
+		return as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in response");
+	}
+	uint64_t total = AS_PROTO_HEADER_SIZE + size;
+	if (have > total) {
+		return as_error_set(err, AS_ERR_CLIENT, "Unexpected bytes after the response");
+	}
+	resp->len = have; /* so that growing keeps what was read */
+	if (!as_buf_reserve(resp, total - have)) {
+		return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+	}
+	if (have < total) {
+		int rc = as_socket_read(s, resp->data + have, total - have, deadline_ms, err);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	memmove(resp->data, resp->data + AS_PROTO_HEADER_SIZE, size);
 	resp->len = size;
+	int rc = 0;
 	if (*type == AS_PROTO_TYPE_MSG_COMPRESSED) {
 		as_buf plain;
 		as_buf_init(&plain, NULL, 0);

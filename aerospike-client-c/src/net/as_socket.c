@@ -207,6 +207,31 @@ int as_socket_read(as_socket* s, void* data, size_t len, uint64_t deadline_ms, a
 	return 0;
 }
 
+long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline_ms, as_error* err)
+{
+	if (s->ssl) {
+		/* OpenSSL may hold decrypted bytes already: read exactly one byte
+		 * the usual way, which keeps the TLS path simple. */
+		int rc = as_tls_read(s, data, 1, deadline_ms, err);
+		return rc == 0 ? 1 : rc;
+	}
+	for (;;) {
+		if (as__socket_wait(s->fd, POLLIN, deadline_ms, err) != 0) {
+			return err->code;
+		}
+		ssize_t n = recv(s->fd, data, cap, 0);
+		if (n > 0) {
+			return (long)n;
+		}
+		if (n == 0) {
+			return as_error_set(err, AS_ERR_CONNECTION, "Connection closed by the server");
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			return as_error_set(err, AS_ERR_CONNECTION, "Socket read failed: %s", strerror(errno));
+		}
+	}
+}
+
 void as_socket_close(as_socket* s)
 {
 	if (s->ssl) {
