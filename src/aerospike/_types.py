@@ -27,7 +27,15 @@ __all__ = [
     "null",
 ]
 
-_MISSING = object()
+
+class _MissingType:
+    """The default of ``GeoJSON(geo_data)``: tells "no argument" from None."""
+
+    def __repr__(self):
+        return "..."
+
+
+_MISSING = _MissingType()
 _UINT32_MAX = 0xFFFFFFFF
 
 # Messages of the reference client, kept verbatim because user code and

@@ -33,7 +33,7 @@ class _cdt_ctx:
 
 _INDEX_TYPE_NAMES = {0: "default", 1: "list", 2: "mapkeys", 3: "mapvalues"}
 
-# The binding's index data types (not the `aerospike.INDEX_*` numbering).
+# These are the binding's index data type codes, not the `aerospike.INDEX_*` numbering.
 _INDEX_DATATYPE_NAMES = {0: "string", 2: "geo2dsphere", 4: "numeric"}
 
 

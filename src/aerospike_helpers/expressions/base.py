@@ -20,7 +20,7 @@ TypeComparisonArg = Union[_BaseExpr, Any]
 TypeGeo = Union[_BaseExpr, _types.GeoJSON]
 
 
-# Values.
+# Literal values and the special results.
 
 
 class Val(_BaseExpr):
@@ -53,11 +53,11 @@ class RemoveResult(_BaseExpr):
         pass
 
 
-# The name in the 19.x documentation.
+# ResultRemove is the name the 19.x documentation uses for RemoveResult.
 ResultRemove = RemoveResult
 
 
-# Record key and metadata.
+# The record key and the record metadata.
 
 
 class _Key(_BaseExpr):
@@ -178,7 +178,7 @@ class DigestMod(_BaseExpr):
         self._fixed = {_Keys.VALUE_KEY: mod}
 
 
-# Bins.
+# Bin values, each read as one expression type.
 
 
 class _Bin(_BaseExpr):
@@ -258,7 +258,7 @@ class BinType(_Bin):
     _rt = ResultType.INTEGER
 
 
-# Comparisons.
+# Comparisons of two values of the same type.
 
 
 class _Compare(_BaseExpr):
@@ -328,7 +328,7 @@ class CmpGeo(_BaseExpr):
         self._children = (expr0, expr1)
 
 
-# Logic.
+# Boolean logic and conditions.
 
 
 class Not(_BaseExpr):
@@ -376,7 +376,7 @@ class Cond(_BaseExpr):
         self._children = _va_args(exprs)
 
 
-# Variables.
+# Variables: definitions, uses and the loop variables of path operations.
 
 
 class Let(_BaseExpr):
@@ -478,7 +478,7 @@ class LoopVarHLL(LoopVar):
     _op = _constants._AS_EXP_LOOPVAR_HLL
 
 
-# Path operations (server 8.1 or later).
+# Path operations, which need server 8.1 or later.
 
 
 class SelectByPath(_BaseExpr):

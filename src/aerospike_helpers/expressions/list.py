@@ -31,7 +31,7 @@ _MOD = _ExprOp._AS_EXP_CODE_CDT_LIST_MOD
 _POLICY = _Keys.LIST_POLICY_KEY
 
 
-# Modify.
+# Operations that return a modified copy of the list.
 
 
 class ListAppend(_BaseExpr):
@@ -288,7 +288,7 @@ class ListRemoveByRankRange(_BaseExpr):
         _cdt.setup(self, bin, ListBin, (rank, count), ctx, _cdt.returning(_NONE, inverted))
 
 
-# Read.
+# Operations that read the list.
 
 
 class ListSize(_BaseExpr):

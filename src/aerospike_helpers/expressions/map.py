@@ -32,7 +32,7 @@ _CRMOD = _ExprOp._AS_EXP_CODE_CDT_MAP_CRMOD
 _POLICY = _Keys.MAP_POLICY_KEY
 
 
-# Modify.
+# Operations that return a modified copy of the map.
 
 
 class MapPut(_BaseExpr):
@@ -308,7 +308,7 @@ class MapRemoveByRankRange(_BaseExpr):
         _cdt.setup(self, bin, MapBin, (rank, count), ctx, _cdt.returning(_NONE, inverted))
 
 
-# Read.
+# Operations that read the map.
 
 
 class MapSize(_BaseExpr):
