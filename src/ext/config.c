@@ -73,7 +73,7 @@ static bool parse_host(PyObject* item, as_host* h)
 	PyObject *name = NULL, *port = NULL, *tls = NULL;
 	if (PyTuple_Check(item) || PyList_Check(item)) {
 		Py_ssize_t n = PySequence_Size(item);
-		if (n < 1 || n > 3) {
+		if (n < 2 || n > 3) {
 			raise_param("hosts: each host must be (address, port[, tls_name])");
 			return false;
 		}
@@ -310,7 +310,8 @@ bool config_parse(ClientObject* self, PyObject* config)
 	}
 	self->send_bool_as_int = send_bool_as == 0;
 	if (c->tend_interval_ms < 250) {
-		c->tend_interval_ms = 250;
+		raise_param("config: 'tend_interval' must be at least 250 ms");
+		return false;
 	}
 	PyObject* app_id = PyDict_GetItemString(config, "app_id");
 	if (app_id && app_id != Py_None && !PyUnicode_Check(app_id)) {

@@ -196,7 +196,10 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 	}
 	decode_ctx dc;
 	client_decode_ctx(self, &p, &dc);
-	PyObject* user = kind == READ_GET ? reply_user_key(&m) : Py_NewRef(k.user_key);
+	/* get() reports the key the server sent back, unless the policy sends
+	 * the key, when the caller's key is echoed (as the reference does). */
+	PyObject* user =
+		kind == READ_GET && p.key != 1 ? reply_user_key(&m) : Py_NewRef(k.user_key);
 	PyObject* key = user ? key_build(&k, user) : NULL;
 	Py_XDECREF(user);
 	PyObject* meta = key ? reply_meta(&m) : NULL;

@@ -13,25 +13,31 @@
 
 /* ---- serializers -------------------------------------------------------- */
 
-static PyObject* choose_serializer(const value_ctx* vc)
-{
-	/* SERIALIZER_USER (3): the instance serializer, else the module one. */
-	if (vc && vc->serializer_mode == 3) {
-		if (vc->serializer) {
-			return vc->serializer;
-		}
-		return g_types.serializer;
-	}
-	return NULL;
-}
-
-/* Runs the user serializer; returns new bytes or NULL with an error set. */
+/* The serializer for a value no other rule covers (reference rules): the
+ * put() argument picks it; with the default SERIALIZER_NONE, a client
+ * configured with `serialization` still uses its own serializer. */
 static PyObject* serialize(PyObject* v, const value_ctx* vc)
 {
-	PyObject* fn = choose_serializer(vc);
-	if (!fn) {
-		raise_param("Cannot serialize a value of type %s: no serializer selected",
-			Py_TYPE(v)->tp_name);
+	int mode = vc ? vc->serializer_mode : 0;
+	PyObject* fn = NULL;
+	if (mode == 0) {
+		fn = vc ? vc->serializer : NULL;
+		if (!fn) {
+			raise_param("Cannot serialize a value of type %s: SERIALIZER_NONE selected",
+				Py_TYPE(v)->tp_name);
+			return NULL;
+		}
+	}
+	else if (mode == 3) {
+		fn = vc->serializer ? vc->serializer : g_types.serializer;
+		if (!fn) {
+			raise_code(AS_ERR_CLIENT, "No serializer callback registered");
+			return NULL;
+		}
+	}
+	else {
+		raise_code(AS_ERR_CLIENT, "Unable to serialize a value of type %s with serializer %d",
+			Py_TYPE(v)->tp_name, mode);
 		return NULL;
 	}
 	PyObject* out = PyObject_CallOneArg(fn, v);
@@ -40,7 +46,7 @@ static PyObject* serialize(PyObject* v, const value_ctx* vc)
 	}
 	if (!PyBytes_Check(out) && !PyByteArray_Check(out) && !PyUnicode_Check(out)) {
 		Py_DECREF(out);
-		raise_param("The serializer must return bytes or str");
+		raise_code(AS_ERR_CLIENT, "The serializer must return str or bytes");
 		return NULL;
 	}
 	return out;
@@ -472,20 +478,29 @@ static PyObject* make_geojson(const char* text, Py_ssize_t len)
 	return out;
 }
 
+/* A blob bin. With a deserializer registered, it receives the value (as
+ * str when the bytes are UTF-8, as the reference passes it) and a failing
+ * deserializer leaves the raw bytes, as documented. */
 static PyObject* blob_to_py(const uint8_t* data, uint32_t len, const decode_ctx* dc)
 {
-	PyObject* raw = PyBytes_FromStringAndSize((const char*)data, len);
 	PyObject* fn = dc && dc->deserializer ? dc->deserializer : g_types.deserializer;
-	if (!raw || !fn) {
-		return raw;
+	if (!fn) {
+		return PyBytes_FromStringAndSize((const char*)data, len);
 	}
-	PyObject* out = PyObject_CallOneArg(fn, raw);
-	if (!out) {
-		/* A deserializer that fails leaves the raw bytes, as documented. */
+	PyObject* arg = PyUnicode_DecodeUTF8((const char*)data, len, "strict");
+	if (!arg) {
 		PyErr_Clear();
-		return raw;
+		arg = PyBytes_FromStringAndSize((const char*)data, len);
+		if (!arg) {
+			return NULL;
+		}
 	}
-	Py_DECREF(raw);
+	PyObject* out = PyObject_CallOneArg(fn, arg);
+	Py_DECREF(arg);
+	if (!out) {
+		PyErr_Clear();
+		return PyBytes_FromStringAndSize((const char*)data, len);
+	}
 	return out;
 }
 
