@@ -86,11 +86,7 @@ bool key_parse(py_key* k, PyObject* tuple)
 		memcpy(k->digest, data, 20);
 		return true;
 	}
-	if (PyBool_Check(user)) {
-		raise_param("key is invalid: a bool cannot be a primary key");
-		return false;
-	}
-	if (PyLong_Check(user)) {
+	if (PyLong_Check(user)) { /* a bool key is the integer 0 or 1, as in the reference */
 		int overflow;
 		long long v = PyLong_AsLongLongAndOverflow(user, &overflow);
 		if (overflow || (v == -1 && PyErr_Occurred())) {
