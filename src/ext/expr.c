@@ -653,13 +653,13 @@ static bool ctx_item(as_buf* b, PyObject* item, int extra_flag, const value_ctx*
 			type = 0x22 | (order == 3 ? 0xc0 : order == 1 ? 0x80 : 0x40);
 		}
 	}
-	else if (id == 4) {
+	else if ((id & ~0x200) == 4) { /* an expression context, or its AND form */
 		if (PyDict_Check(extra)) {
 			exp = PyDict_GetItem(extra, g_str.filter_expr);
 		}
 	}
 	as_pack_int64(b, type | extra_flag);
-	if (id == 4) {
+	if ((id & ~0x200) == 4) {
 		if (exp && exp != Py_None) {
 			ok = expr_pack(b, exp);
 		}
