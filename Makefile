@@ -11,7 +11,7 @@ CFLAGS_CORE := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iaerospike-client-c
 CORE_LIBS := -lssl -lcrypto -lz -lpthread
 PYTEST  := -m pytest -q -p no:cacheprovider
 
-.PHONY: setup build demo test ctest unit conformance integration integration-ref emulator-tests \
+.PHONY: setup build demo test ctest unit conformance integration integration-ref emulator-tests docs \
 	asan bench clean
 
 setup:
@@ -59,3 +59,8 @@ bench: build
 
 clean:
 	rm -rf build src/aerospike/*.so aerospike-client-c/test/run_tests aerospike-client-c/test/run_tests_asan
+
+# The Sphinx documentation (installs sphinx and myst-parser into .venv on first use).
+docs: build
+	.venv/bin/pip install -q --disable-pip-version-check sphinx myst-parser
+	PYTHONPATH=$(CURDIR)/src:$(CURDIR) .venv/bin/sphinx-build -q -b html doc doc/_build/html
