@@ -124,7 +124,8 @@ void as_test_hex(const void* data, size_t len, char* out);
 		}                                                                                          \
 	} while (0)
 
-/* A byte range against a hex string such as "cd 01 00" (a golden). */
+/* A byte range against a hex string such as "cd 01 00" (a golden of up to
+ * 1024 bytes; use ASSERT_MEM_EQ for longer ones). */
 #define ASSERT_HEX_EQ(got, got_len, hex)                                                           \
 	do {                                                                                           \
 		uint8_t as__hex_buf[1024];                                                                 \

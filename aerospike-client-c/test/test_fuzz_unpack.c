@@ -13,7 +13,9 @@
 #include <aerospike/as_msgpack.h>
 #include <stdlib.h>
 
-/* xorshift64*: a small deterministic generator, so failures reproduce. */
+/* xorshift64*: a small deterministic generator, so failures reproduce.
+ * Each draw is its own statement: two draws in one expression would be
+ * made in an order the compiler chooses, changing the sequence. */
 static uint64_t rng_state;
 
 static void rng_seed(uint64_t seed)
@@ -158,19 +160,24 @@ static size_t pack_random(as_buf* b, int depth)
 		break;
 	case 2: {
 		/* Integers of every width, both signs (negated without overflow). */
-		uint64_t v = rng_next() >> rng_below(64);
+		uint64_t v = rng_next();
+		v >>= rng_below(64);
 		as_pack_int64(b, (int64_t)(rng_below(2) ? v : 0 - v));
 		break;
 	}
-	case 3:
-		as_pack_uint64(b, rng_next() >> rng_below(64));
+	case 3: {
+		uint64_t v = rng_next();
+		as_pack_uint64(b, v >> rng_below(64));
 		break;
+	}
 	case 4:
 		as_pack_double(b, (double)(int64_t)rng_next() / 1024.0);
 		break;
-	case 5:
-		as_pack_particle(b, (uint8_t)rng_below(24), filler, rng_below(300));
+	case 5: {
+		uint8_t particle = (uint8_t)rng_below(24);
+		as_pack_particle(b, particle, filler, rng_below(300));
 		break;
+	}
 	case 6: {
 		uint32_t len = rng_below(300);
 		as_pack_bin_header(b, len);
@@ -243,7 +250,8 @@ TEST(fuzz_valid_messages_and_mutations)
 			ASSERT_NOT_NULL(mutant);
 			int flips = 1 + (int)rng_below(3);
 			for (int f = 0; f < flips; f++) {
-				mutant[rng_below((uint32_t)len)] = random_byte();
+				size_t at = rng_below((uint32_t)len);
+				mutant[at] = random_byte();
 			}
 			size_t keep = rng_below(4) ? len : rng_below((uint32_t)len + 1);
 			drain_tokens(mutant, keep);
