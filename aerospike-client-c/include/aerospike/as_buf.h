@@ -31,7 +31,7 @@ bool as_buf__grow(as_buf* b, size_t extra);
 
 static inline bool as_buf_reserve(as_buf* b, size_t extra)
 {
-	if (b->len + extra <= b->cap) {
+	if (b->len + extra <= b->cap && !b->oom) {
 		return true;
 	}
 	return as_buf__grow(b, extra);
