@@ -152,3 +152,19 @@ def test_config_read_policy_default_takes_effect(seeds, keys):
         assert key[:3] == k
     finally:
         c.close()
+
+
+def test_config_write_policy_exists_applies_to_puts(seeds, keys):
+    k = keys("config-exists")
+    c = aerospike.client(
+        {"hosts": list(seeds), "policies": {"write": {"exists": aerospike.POLICY_EXISTS_CREATE}}}
+    )
+    try:
+        c.put(k, {"a": 1})
+        with pytest.raises(ex.RecordExistsError):
+            c.put(k, {"a": 2})
+        # A per-call policy overrides the configured default.
+        c.put(k, {"a": 3}, policy={"exists": aerospike.POLICY_EXISTS_IGNORE})
+        assert c.get(k)[2] == {"a": 3}
+    finally:
+        c.close()

@@ -152,3 +152,19 @@ def test_server_error_keeps_the_connection_usable(c, key):
             c.get(key)
     c.put(key, {"a": 1})
     assert c.get(key)[2] == {"a": 1}
+
+
+def test_config_read_policy_timeout_applies_to_reads(fresh_client, node0, key):
+    c = fresh_client(policies={"read": {"total_timeout": 100, "max_retries": 0}})
+    c.put(key, {"a": 1})
+    node0.delay(0.5)
+    with pytest.raises(ex.TimeoutError) as info:
+        c.get(key)
+    node0.clear_faults()
+    assert info.value.code == 9
+    # A per-call policy overrides the configured default.
+    node0.delay(0.3)
+    try:
+        assert c.get(key, policy={"total_timeout": 3000})[2] == {"a": 1}
+    finally:
+        node0.clear_faults()

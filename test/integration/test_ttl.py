@@ -2,6 +2,8 @@
 # TTL_DONT_UPDATE), the remaining TTL that reads report, and expiry itself, driven by the
 # emulator's controllable clock instead of sleeping (those tests skip on a real cluster).
 
+import time
+
 import pytest
 
 import aerospike
@@ -19,6 +21,21 @@ def test_meta_ttl_sets_the_remaining_ttl(client, key):
     _, meta, bins = client.get(key)
     assert meta["gen"] == 1 and bins == {"a": 1}
     assert 990 <= meta["ttl"] <= 1000
+
+
+def test_remaining_ttl_never_exceeds_the_ttl_written(emulator, client, key):
+    # Around a second boundary a client whose clock lags the server's (a coarse or cached
+    # clock) reports one second more than was written. The emulator shares this machine's
+    # clock, so the reported TTL must never exceed the TTL written; the loop straddles one
+    # second boundary, where the error shows.
+    while time.time() % 1 < 0.97:
+        time.sleep(0.005)
+    end = int(time.time()) + 1.03
+    seen = []
+    while time.time() < end:
+        client.put(key, {"a": 1}, meta={"ttl": 1000})
+        seen.append(client.get(key)[1]["ttl"])
+    assert max(seen) <= 1000 and min(seen) >= 999, sorted(set(seen))
 
 
 def test_ttl_never_expire(client, key):
