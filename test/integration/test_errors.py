@@ -54,7 +54,11 @@ SERVER_ERRORS = {
             k, [lo.list_append("l", 2, {"write_flags": aerospike.LIST_WRITE_ADD_UNIQUE})]
         ),
     ),
-    "op-not-applicable-26": (ex.OpNotApplicable, 26, lambda c, k: c.operate(k, [lo.list_get("l", 10)])),
+    "op-not-applicable-26": (
+        ex.OpNotApplicable,
+        26,
+        lambda c, k: c.operate(k, [lo.list_get("l", 10)]),
+    ),
     "filtered-out-27": (
         ex.FilteredOut,
         27,

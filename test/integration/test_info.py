@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-import aerospike
 from aerospike import exception as ex
 
 from .conftest import NS, RUN_TAG, record_or_none

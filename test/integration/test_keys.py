@@ -17,7 +17,9 @@ KEY_STORED = [eo.expression_read("stored", exp.KeyExists().compile())]
 @pytest.mark.parametrize(
     "user_key",
     ["plain", "日本✓", "", 0, 42, -42, 2**63 - 1, -(2**63), bytearray(b"\x01\x02")],
-    ids=["str", "unicode", "empty-str", "zero", "int", "neg-int", "int-max", "int-min", "bytearray"],
+    ids=[
+        "str", "unicode", "empty-str", "zero", "int", "neg-int", "int-max", "int-min", "bytearray"
+    ],
 )
 def test_user_key_forms(client, keys, user_key):
     k = keys.track((NS, keys.set, user_key))

@@ -13,6 +13,15 @@ from aerospike_helpers.operations import hll_operations as ho
 from aerospike_helpers.operations import operations as op
 
 BITS = bytearray(b"\x0f\xf0\x55\xaa\x01")
+FAIL, SATURATE, WRAP = (
+    aerospike.BIT_OVERFLOW_FAIL,
+    aerospike.BIT_OVERFLOW_SATURATE,
+    aerospike.BIT_OVERFLOW_WRAP,
+)
+
+
+def _uint8(offset):
+    return bo.bit_get_int("b", offset, 8, False)
 
 
 # -- bitwise -------------------------------------------------------------------------------
@@ -34,19 +43,19 @@ BIT_CASES = {
     "lshift": ([bo.bit_lshift("b", 0, 8, 2), bo.bit_get("b", 0, 8)], {"b": b"\x3c"}),
     "rshift": ([bo.bit_rshift("b", 8, 8, 4), bo.bit_get("b", 8, 8)], {"b": b"\x0f"}),
     "add": (
-        [bo.bit_add("b", 0, 8, 1, False, aerospike.BIT_OVERFLOW_FAIL), bo.bit_get_int("b", 0, 8, False)],
+        [bo.bit_add("b", 0, 8, 1, False, FAIL), _uint8(0)],
         {"b": 16},
     ),
     "subtract": (
-        [bo.bit_subtract("b", 0, 8, 1, False, aerospike.BIT_OVERFLOW_FAIL), bo.bit_get_int("b", 0, 8, False)],
+        [bo.bit_subtract("b", 0, 8, 1, False, FAIL), _uint8(0)],
         {"b": 14},
     ),
     "add-saturate": (
-        [bo.bit_add("b", 8, 8, 100, False, aerospike.BIT_OVERFLOW_SATURATE), bo.bit_get_int("b", 8, 8, False)],
+        [bo.bit_add("b", 8, 8, 100, False, SATURATE), _uint8(8)],
         {"b": 255},
     ),
     "add-wrap": (
-        [bo.bit_add("b", 8, 8, 16, False, aerospike.BIT_OVERFLOW_WRAP), bo.bit_get_int("b", 8, 8, False)],
+        [bo.bit_add("b", 8, 8, 16, False, WRAP), _uint8(8)],
         {"b": 0},
     ),
     "resize-grow": ([bo.bit_resize("b", 7), op.read("b")], {"b": bytes(BITS) + b"\x00\x00"}),
@@ -54,7 +63,10 @@ BIT_CASES = {
         [bo.bit_resize("b", 3, resize_flags=aerospike.BIT_RESIZE_FROM_FRONT), op.read("b")],
         {"b": b"\x55\xaa\x01"},
     ),
-    "insert": ([bo.bit_insert("b", 1, 2, b"\x11\x22"), op.read("b")], {"b": b"\x0f\x11\x22\xf0\x55\xaa\x01"}),
+    "insert": (
+        [bo.bit_insert("b", 1, 2, b"\x11\x22"), op.read("b")],
+        {"b": b"\x0f\x11\x22\xf0\x55\xaa\x01"},
+    ),
     "remove": ([bo.bit_remove("b", 1, 2), op.read("b")], {"b": b"\x0f\xaa\x01"}),
 }
 
@@ -156,7 +168,17 @@ def test_hll_flags_and_errors(client, key):
 
 @pytest.fixture
 def exp_record(client, key):
-    client.put(key, {"i": 10, "f": 2.5, "s": "hello", "l": [1, 2, 3, 4, 2], "m": {"a": 1, "b": 2, "c": 3}, "bits": b"\xf0\x0f"})
+    client.put(
+        key,
+        {
+            "i": 10,
+            "f": 2.5,
+            "s": "hello",
+            "l": [1, 2, 3, 4, 2],
+            "m": {"a": 1, "b": 2, "c": 3},
+            "bits": b"\xf0\x0f",
+        },
+    )
     return key
 
 
@@ -167,11 +189,22 @@ EXPRESSION_READS = {
     "min-max": (exp.Sub(exp.Max(exp.IntBin("i"), 3, 42), exp.Min(7, exp.IntBin("i"))), 35),
     "int-bits": (exp.IntXOr(exp.IntOr(exp.IntAnd(exp.IntBin("i"), 6), 16), 1), 19),
     "int-not": (exp.IntNot(exp.IntBin("i")), -11),
-    "cond": (exp.Cond(exp.LT(exp.IntBin("i"), 5), "small", exp.LT(exp.IntBin("i"), 50), "medium", "large"), "medium"),
+    "cond": (
+        exp.Cond(
+            exp.LT(exp.IntBin("i"), 5), "small", exp.LT(exp.IntBin("i"), 50), "medium", "large"
+        ),
+        "medium",
+    ),
     "let": (exp.Let(exp.Def("x", exp.IntBin("i")), exp.Mul(exp.Var("x"), exp.Var("x"))), 100),
     "list-bin": (exp.ListBin("l"), [1, 2, 3, 4, 2]),
-    "list-get-by-index": (exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.INTEGER, 1, "l"), 2),
-    "list-value-range": (exp.ListGetByValueRange(None, aerospike.LIST_RETURN_VALUE, 2, 4, "l"), [2, 3, 2]),
+    "list-get-by-index": (
+        exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.INTEGER, 1, "l"),
+        2,
+    ),
+    "list-value-range": (
+        exp.ListGetByValueRange(None, aerospike.LIST_RETURN_VALUE, 2, 4, "l"),
+        [2, 3, 2],
+    ),
     "map-size": (exp.MapSize(None, exp.MapBin("m")), 3),
     "map-put-local": (exp.MapPut(None, None, "z", 26, "m"), {"a": 1, "b": 2, "c": 3, "z": 26}),
     "bit-count": (exp.BitCount(0, 16, exp.BlobBin("bits")), 8),
@@ -214,13 +247,15 @@ def test_expression_write(client, exp_record):
 
 
 def test_expression_write_flags(client, exp_record):
+    missing = exp.Add(exp.IntBin("zz"), 1).compile()
     with pytest.raises(ex.AerospikeError) as info:
-        client.operate(exp_record, [eo.expression_write("i", exp.Val(1).compile(), aerospike.EXP_WRITE_CREATE_ONLY)])
+        one = exp.Val(1).compile()
+        client.operate(exp_record, [eo.expression_write("i", one, aerospike.EXP_WRITE_CREATE_ONLY)])
     assert info.value.code == 6
     with pytest.raises(ex.OpNotApplicable):
-        client.operate(exp_record, [eo.expression_write("n", exp.Add(exp.IntBin("zz"), 1).compile())])
+        client.operate(exp_record, [eo.expression_write("n", missing)])
     ops = [
-        eo.expression_write("n", exp.Add(exp.IntBin("zz"), 1).compile(), aerospike.EXP_WRITE_EVAL_NO_FAIL),
+        eo.expression_write("n", missing, aerospike.EXP_WRITE_EVAL_NO_FAIL),
         op.read("n"),
     ]
     assert client.operate(exp_record, ops)[2] == {"n": None}

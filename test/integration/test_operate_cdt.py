@@ -13,6 +13,8 @@ from aerospike_helpers.operations import operations as op
 
 L = [1, 4, 7, 3, 9, 4, 12]
 M = {"a": 1, "b": 2, "c": 3, "d": 4}
+MV = aerospike.MAP_RETURN_VALUE
+MK = aerospike.MAP_RETURN_KEY
 
 
 def _run(client, key, bins, ops):
@@ -165,7 +167,8 @@ def test_list_ops_in_a_nested_context(client, key):
 
 def test_list_index_create_context_pads(client, key):
     client.put(key, {"l": [[1], [2]]})
-    ops = [lo.list_append("l", "x", ctx=[ctx.cdt_ctx_list_index_create(3, aerospike.LIST_UNORDERED, True)])]
+    create = [ctx.cdt_ctx_list_index_create(3, aerospike.LIST_UNORDERED, True)]
+    ops = [lo.list_append("l", "x", ctx=create)]
     client.operate(key, ops)
     assert client.get(key)[2] == {"l": [[1], [2], None, ["x"]]}
 
@@ -192,20 +195,23 @@ def test_list_append_creates_the_bin_and_record(client, key):
 MAP_CASES = {
     "put": ([mo.map_put("m", "e", 5), mo.map_size("m")], {"m": 5}),
     "put-items": ([mo.map_put_items("m", {"e": 5, "a": 0}), mo.map_size("m")], {"m": 5}),
-    "increment": ([mo.map_increment("m", "a", 10), mo.map_get_by_key("m", "a", aerospike.MAP_RETURN_VALUE)], {"m": 11}),
-    "decrement": ([mo.map_decrement("m", "b", 5), mo.map_get_by_key("m", "b", aerospike.MAP_RETURN_VALUE)], {"m": -3}),
+    "increment": ([mo.map_increment("m", "a", 10), mo.map_get_by_key("m", "a", MV)], {"m": 11}),
+    "decrement": ([mo.map_decrement("m", "b", 5), mo.map_get_by_key("m", "b", MV)], {"m": -3}),
     "clear": ([mo.map_clear("m"), mo.map_size("m")], {"m": 0}),
-    "by-key-missing": ([mo.map_get_by_key("m", "zz", aerospike.MAP_RETURN_VALUE)], {"m": None}),
-    "by-key-key-value": ([mo.map_get_by_key("m", "b", aerospike.MAP_RETURN_KEY_VALUE)], {"m": ["b", 2]}),
-    "by-key-list": ([mo.map_get_by_key_list("m", ["a", "c"], aerospike.MAP_RETURN_VALUE)], {"m": [1, 3]}),
-    "by-key-range": ([mo.map_get_by_key_range("m", "b", "d", aerospike.MAP_RETURN_KEY)], {"m": ["b", "c"]}),
+    "by-key-missing": ([mo.map_get_by_key("m", "zz", MV)], {"m": None}),
+    "by-key-key-value": (
+        [mo.map_get_by_key("m", "b", aerospike.MAP_RETURN_KEY_VALUE)],
+        {"m": ["b", 2]},
+    ),
+    "by-key-list": ([mo.map_get_by_key_list("m", ["a", "c"], MV)], {"m": [1, 3]}),
+    "by-key-range": ([mo.map_get_by_key_range("m", "b", "d", MK)], {"m": ["b", "c"]}),
     "by-value": ([mo.map_get_by_value("m", 3, aerospike.MAP_RETURN_KEY)], {"m": ["c"]}),
     "by-value-range-inverted": (
         [mo.map_get_by_value_range("m", 2, 4, aerospike.MAP_RETURN_KEY, True)],
         {"m": ["a", "d"]},
     ),
     "by-index": ([mo.map_get_by_index("m", 0, aerospike.MAP_RETURN_KEY)], {"m": "a"}),
-    "by-rank-range": ([mo.map_get_by_rank_range("m", -2, 2, aerospike.MAP_RETURN_VALUE)], {"m": [3, 4]}),
+    "by-rank-range": ([mo.map_get_by_rank_range("m", -2, 2, MV)], {"m": [3, 4]}),
     "by-rank-count": ([mo.map_get_by_rank_range("m", 0, 3, aerospike.MAP_RETURN_COUNT)], {"m": 3}),
     "remove-by-key": ([mo.map_remove_by_key("m", "a", aerospike.MAP_RETURN_VALUE)], {"m": 1}),
     "remove-by-key-list": (
@@ -273,7 +279,10 @@ def test_map_write_flags(client, key):
 def test_map_ops_in_nested_contexts(client, key):
     client.put(key, {"m": {"users": {"ann": {"score": 1}, "bob": {"score": 5}}}})
     path = [ctx.cdt_ctx_map_key("users"), ctx.cdt_ctx_map_key("ann")]
-    ops = [mo.map_increment("m", "score", 10, ctx=path), mo.map_get_by_key("m", "score", aerospike.MAP_RETURN_VALUE, ctx=path)]
+    ops = [
+        mo.map_increment("m", "score", 10, ctx=path),
+        mo.map_get_by_key("m", "score", MV, ctx=path),
+    ]
     assert client.operate(key, ops)[2] == {"m": 11}
     by_rank = [ctx.cdt_ctx_map_key("users"), ctx.cdt_ctx_map_rank(-1)]
     ops = [mo.map_get_by_key("m", "score", aerospike.MAP_RETURN_VALUE, ctx=by_rank)]

@@ -142,7 +142,8 @@ def test_geojson_polygon_and_helpers(client, key):
         "type": "Polygon",
         "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]],
     }
-    client.put(key, {"g": aerospike.geodata(poly), "h": aerospike.geojson('{"type": "Point", "coordinates": [1.0, 2.0]}')})
+    point = aerospike.geojson('{"type": "Point", "coordinates": [1.0, 2.0]}')
+    client.put(key, {"g": aerospike.geodata(poly), "h": point})
     bins = client.get(key)[2]
     assert bins["g"].unwrap() == poly
     assert bins["h"].unwrap() == {"type": "Point", "coordinates": [1.0, 2.0]}
