@@ -268,8 +268,9 @@ def clock(emulator):
 
 
 @pytest.fixture
-def node0(emulator):
-    """Fault control of the session emulator's only node; faults are cleared at teardown."""
+def node0(emulator, keys):
+    """Fault control of the session emulator's only node; faults are cleared at teardown
+    (before the test's keys are removed, which is why this fixture asks for `keys`)."""
     n = emulator.node(0)
     n.clear_faults()
     yield n

@@ -210,7 +210,19 @@ def test_increment_on_a_string_bin_raises_bin_incompatible_type(client, key):
     with pytest.raises(ex.BinIncompatibleType) as info:
         client.increment(key, "s", 1)
     assert info.value.code == 12
-    assert client.get(key) [1:] == ({"ttl": NEVER, "gen": 1}, {"s": "x"})
+    assert client.get(key)[1:] == ({"ttl": NEVER, "gen": 1}, {"s": "x"})
+
+
+@pytest.mark.parametrize(
+    "bins, offset",
+    [({"v": 1}, 0.5), ({"v": 1.5}, 1), ({"v": [1]}, 1), ({"v": b"x"}, 1)],
+    ids=["int-bin-float-offset", "float-bin-int-offset", "list-bin", "blob-bin"],
+)
+def test_increment_of_mismatched_types_raises_bin_incompatible_type(client, key, bins, offset):
+    client.put(key, bins)
+    with pytest.raises(ex.BinIncompatibleType):
+        client.increment(key, "v", offset)
+    assert client.get(key)[1:] == ({"ttl": NEVER, "gen": 1}, bins)
 
 
 def test_append_on_an_integer_bin_raises_bin_incompatible_type(client, key):
