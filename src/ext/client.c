@@ -151,7 +151,7 @@ PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs)
 		}
 		n = as_cluster_find_node(h->cluster, name);
 		if (!n) {
-			as_error_set(&err, AS_ERR_INVALID_NODE, "Node %s not found", name);
+			as_error_set(&err, AS_ERR_PARAM, "Invalid node name: %s", name);
 		}
 	}
 	if (!n) {

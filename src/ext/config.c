@@ -51,8 +51,12 @@ static bool check_keys(PyObject* dict, const char* const* allowed, const char* c
 			ok = strcmp(allowed2[i], s) == 0;
 		}
 		if (!ok) {
-			raise_param("%s: unknown key '%s'", what, s);
-			return false;
+			/* The reference ignores keys it does not know (configs written for
+			 * other versions keep working); we say so, to catch typos. */
+			if (PyErr_WarnFormat(PyExc_UserWarning, 2, "%s: unknown key '%s' is ignored", what, s) <
+				0) {
+				return false;
+			}
 		}
 	}
 	return true;
@@ -283,6 +287,7 @@ bool config_parse(ClientObject* self, PyObject* config)
 	c->max_error_rate = 100;
 	c->error_rate_window = 1;
 	c->login_timeout_ms = 5000;
+	c->fail_if_seed_unreachable = true;
 	uint32_t send_bool_as = 1;
 	bool ok = parse_hosts(self, PyDict_GetItemString(config, "hosts")) &&
 		dict_get_u32(config, "max_conns_per_node", &c->max_conns_per_node, "config") &&
@@ -296,6 +301,7 @@ bool config_parse(ClientObject* self, PyObject* config)
 		dict_get_u32(config, "login_timeout_ms", &c->login_timeout_ms, "config") &&
 		dict_get_u32(config, "send_bool_as", &send_bool_as, "config") &&
 		dict_get_bool(config, "use_services_alternate", &c->use_services_alternate, "config") &&
+		dict_get_bool(config, "fail_if_not_connected", &c->fail_if_seed_unreachable, "config") &&
 		opt_str(config, "cluster_name", &c->cluster_name, "config") &&
 		opt_str(config, "user", &c->user, "config") &&
 		parse_tls(self, PyDict_GetItemString(config, "tls")) &&

@@ -71,9 +71,10 @@ bool key_parse(py_key* k, PyObject* tuple)
 			data = PyByteArray_AS_STRING(digest);
 			len = PyByteArray_GET_SIZE(digest);
 		}
-		else if (PyBytes_Check(digest)) {
-			data = PyBytes_AS_STRING(digest);
-			len = PyBytes_GET_SIZE(digest);
+		else if (digest != Py_None) {
+			raise_param("key is invalid: the digest must be a bytearray, not %s",
+				Py_TYPE(digest)->tp_name);
+			return false;
 		}
 		if (!data) {
 			raise_param("key is invalid: either a primary key or a digest is required");

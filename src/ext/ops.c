@@ -168,13 +168,13 @@ static bool encode_one(as_msg_builder* mb, PyObject* op, const value_ctx* vc, op
 	bool nameless = code == 11 || code == 14;
 	const char* name;
 	Py_ssize_t len;
-	if (!op_bin_name(op, !nameless && code != 0, &name, &len)) {
+	if (!op_bin_name(op, !nameless, &name, &len)) {
 		return false;
 	}
 	PyObject* val;
 	switch (code) {
-	case 0: /* READ */
-		if (!name) {
+	case 0: /* READ; an empty bin name reads every bin */
+		if (len == 0) {
 			res->info1 |= AS_INFO1_GET_ALL;
 		}
 		as_msg_op_begin(mb, AS_OP_READ, 0, name, (size_t)len);

@@ -9,7 +9,11 @@
 
 PyObject* reply_meta(const as_msg* m)
 {
-	uint32_t ttl = as_void_time_to_ttl(m->h.record_ttl, (uint32_t)time(NULL));
+	/* time() may read a coarse clock that lags the server's by a tick,
+	 * which would report one second more than the TTL written. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint32_t ttl = as_void_time_to_ttl(m->h.record_ttl, (uint32_t)ts.tv_sec);
 	PyObject* meta = PyDict_New();
 	if (!meta) {
 		return NULL;
@@ -135,7 +139,6 @@ PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt)
 		[27] = "Filtered out",
 		[28] = "Lost conflict",
 	};
-	(void)k;
 	const char* text = m->result_code < sizeof(names) / sizeof(names[0]) && names[m->result_code]
 		? names[m->result_code]
 		: "Server error";
@@ -144,5 +147,16 @@ PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt)
 	as_error_set(&err, m->result_code, "%s", text);
 	err.file = NULL;
 	err.in_doubt = in_doubt;
-	return raise_error(&err);
+	raise_error(&err);
+	/* Record errors name the key they are about, as the reference does. */
+	if (k && k->obj) {
+		PyObject *type, *value, *tb;
+		PyErr_Fetch(&type, &value, &tb);
+		PyErr_NormalizeException(&type, &value, &tb);
+		if (value && PyObject_HasAttr(value, g_str.key)) {
+			PyObject_SetAttr(value, g_str.key, k->obj);
+		}
+		PyErr_Restore(type, value, tb);
+	}
+	return NULL;
 }

@@ -22,10 +22,8 @@ def client(**extra):
         ({"hosts": [("127.0.0.1", "3000")]}, "port"),
         ({"hosts": [("127.0.0.1", 70000)]}, "port"),
         ({"hosts": [(3000, 3000)]}, "address"),
-        ({"hosts": [("127.0.0.1", 3000)], "bogus": 1}, "bogus"),
         ({"hosts": [("127.0.0.1", 3000)], "policies": {"read": {"total_timeout": "x"}}},
          "total_timeout"),
-        ({"hosts": [("127.0.0.1", 3000)], "policies": {"nonsense": {}}}, "nonsense"),
         ({"hosts": [("127.0.0.1", 3000)], "max_conns_per_node": -1}, "max_conns_per_node"),
         ({"hosts": [("127.0.0.1", 3000)], "tend_interval": 1.5}, "tend_interval"),
         ({"hosts": [("127.0.0.1", 3000)], "serialization": (1, 2)}, "serialization"),
@@ -36,6 +34,19 @@ def test_bad_config_raises_param_error_naming_it(config, needle):
     with pytest.raises(exception.ParamError) as info:
         aerospike.Client(config)
     assert needle in info.value.msg
+
+
+@pytest.mark.parametrize(
+    "config,needle",
+    [
+        ({"hosts": [("127.0.0.1", 3000)], "bogus": 1}, "bogus"),
+        ({"hosts": [("127.0.0.1", 3000)], "policies": {"nonsense": {}}}, "nonsense"),
+    ],
+)
+def test_unknown_config_keys_are_ignored_with_a_warning(config, needle):
+    # The reference ignores keys it does not know; we also warn, to catch typos.
+    with pytest.warns(UserWarning, match=needle):
+        aerospike.Client(config)
 
 
 def test_config_must_be_a_dict():
@@ -73,6 +84,7 @@ def test_commands_before_connect_raise_cluster_error():
         ("test", "s", 1.5),
         ("test", "s", None),
         ("test", "s", None, b"short"),
+        ("test", "s", None, bytes(20)),
         ("x" * 40, "s", "k"),
         ("test", "y" * 70, "k"),
     ],

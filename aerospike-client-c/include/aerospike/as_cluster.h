@@ -49,6 +49,7 @@ typedef struct as_cluster_config {
 	char* user;
 	char* password_hash; /* bcrypt of the password, computed by the caller */
 	bool use_services_alternate;
+	bool fail_if_seed_unreachable; /* connect fails when any seed is unreachable */
 	bool tls_enable;
 	as_tls_config tls;
 } as_cluster_config;

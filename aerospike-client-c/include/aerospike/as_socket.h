@@ -45,9 +45,9 @@ int as_socket_read(as_socket* s, void* data, size_t len, uint64_t deadline_ms, a
 void as_socket_close(as_socket* s);
 
 /* Waits until data can be read, then reads what is there, up to cap bytes
- * (at least one). Returns the byte count, or a negative status with err
- * filled. For a reply that the peer sends whole, this saves the recv that
- * would find nothing right after a request. */
+ * (at least one). Returns the byte count, or -1 with err filled. For a
+ * reply that the peer sends whole, this saves the recv that would find
+ * nothing right after a request. */
 long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline_ms, as_error* err);
 
 /* True when the peer has closed the idle socket or sent unexpected bytes. */

@@ -228,16 +228,22 @@ static bool seed_host(as_cluster* c, const char* host, uint16_t port, const char
 	return false;
 }
 
-static bool seed(as_cluster* c, as_error* err)
+/* Seeds the cluster. Returns how many seed hosts answered; *failed gets the
+ * first one that did not (NULL when all did). */
+static uint32_t seed(as_cluster* c, as_error* err, const as_host** failed)
 {
-	bool any = false;
+	uint32_t answered = 0;
+	*failed = NULL;
 	for (uint32_t i = 0; i < c->cfg.n_seeds; i++) {
 		as_host* h = &c->cfg.seeds[i];
 		if (seed_host(c, h->name, h->port, h->tls_name, NULL, err)) {
-			any = true;
+			answered++;
+		}
+		else if (!*failed) {
+			*failed = h;
 		}
 	}
-	return any;
+	return answered;
 }
 
 /* ---- tending ----------------------------------------------------------- */
@@ -425,7 +431,8 @@ static void tend(as_cluster* c)
 	as_error err;
 	as_error_reset(&err);
 	if (c->n_nodes == 0) {
-		seed(c, &err);
+		const as_host* failed;
+		seed(c, &err, &failed);
 	}
 	bool peers_changed = false;
 	uint32_t n_before = c->n_nodes;
@@ -525,9 +532,18 @@ as_cluster* as_cluster_create(const as_cluster_config* cfg, as_error* err)
 	}
 	as_error seed_err;
 	as_error_reset(&seed_err);
-	if (!seed(c, &seed_err)) {
+	const as_host* failed;
+	if (!seed(c, &seed_err, &failed)) {
 		as_error_set(err, AS_ERR_CONNECTION, "Failed to connect%s%s",
 			seed_err.message[0] ? ": " : "", seed_err.message);
+		as_cluster_destroy(c);
+		return NULL;
+	}
+	if (failed && c->cfg.fail_if_seed_unreachable) {
+		/* As the reference client does with fail_if_not_connected (the
+		 * default): every configured seed must answer at connect time. */
+		as_error_set(err, AS_ERR_CLIENT, "Peers not reachable: %s:%u (%s)", failed->name,
+			(unsigned)failed->port, seed_err.message);
 		as_cluster_destroy(c);
 		return NULL;
 	}

@@ -56,7 +56,7 @@ int as_command_read_proto(as_socket* s, uint64_t deadline_ms, as_buf* resp, uint
 	while (have < AS_PROTO_HEADER_SIZE) {
 		long n = as_socket_read_some(s, resp->data + have, resp->cap - have, deadline_ms, err);
 		if (n < 0) {
-			return (int)n;
+			return err->code;
 		}
 		have += (size_t)n;
 	}

@@ -212,22 +212,23 @@ long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline
 	if (s->ssl) {
 		/* OpenSSL may hold decrypted bytes already: read exactly one byte
 		 * the usual way, which keeps the TLS path simple. */
-		int rc = as_tls_read(s, data, 1, deadline_ms, err);
-		return rc == 0 ? 1 : rc;
+		return as_tls_read(s, data, 1, deadline_ms, err) == 0 ? 1 : -1;
 	}
 	for (;;) {
 		if (as__socket_wait(s->fd, POLLIN, deadline_ms, err) != 0) {
-			return err->code;
+			return -1;
 		}
 		ssize_t n = recv(s->fd, data, cap, 0);
 		if (n > 0) {
 			return (long)n;
 		}
 		if (n == 0) {
-			return as_error_set(err, AS_ERR_CONNECTION, "Connection closed by the server");
+			as_error_set(err, AS_ERR_CONNECTION, "Connection closed by the server");
+			return -1;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			return as_error_set(err, AS_ERR_CONNECTION, "Socket read failed: %s", strerror(errno));
+			as_error_set(err, AS_ERR_CONNECTION, "Socket read failed: %s", strerror(errno));
+			return -1;
 		}
 	}
 }
