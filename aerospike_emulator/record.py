@@ -155,7 +155,13 @@ def _delete(store, ns, digest, msg, fields):
     return Result(OK)
 
 
+# The largest TTL a write may ask for (ten years), as the server enforces it.
+MAX_TTL = 10 * 365 * 24 * 3600
+
+
 def void_time_for(store, ns, ttl, rec):
+    if ttl not in (TTL_NEVER, TTL_DONT_UPDATE) and ttl > MAX_TTL:
+        raise AsError(PARAMETER, "ttl above the ten-year limit")
     if ttl == 0:
         ttl = ns.default_ttl
         if ttl == 0:
@@ -222,7 +228,10 @@ def _write(store, ns, digest, msg, fields):
     if gen > 0xFFFF:
         gen = 1
     new.gen = gen
-    new.void_time = void_time_for(store, ns, msg.record_ttl, rec)
+    try:
+        new.void_time = void_time_for(store, ns, msg.record_ttl, rec)
+    except AsError as e:
+        return Result(e.code, gen_now)
     ns.records[digest] = new
     return Result(OK, gen, new.void_time, b"".join(out), len(out))
 

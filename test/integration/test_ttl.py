@@ -144,3 +144,13 @@ def test_since_update_time_expression_sees_the_server_clock(client, clock, key):
         client.get(key, policy=old)
     clock.advance(120)
     assert client.get(key, policy=old)[2] == {"a": 1}
+
+
+@pytest.mark.parametrize("ttl", [10 * 365 * 24 * 3600 + 1, 0xFFFFFFF0, -5])
+def test_ttl_above_ten_years_is_refused_and_nothing_is_written(client, key, ttl):
+    # The server refuses a TTL above its ten-year limit (result 4); -1 and -2 are the
+    # special values, other negative numbers are huge unsigned TTLs.
+    with pytest.raises(ex.InvalidRequest) as info:
+        client.put(key, {"a": 1}, meta={"ttl": ttl})
+    assert info.value.code == 4
+    assert record_or_none(client, key) is None
