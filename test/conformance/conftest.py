@@ -61,7 +61,7 @@ def replay(standin, client_box, request):
 def pytest_terminal_summary(terminalreporter):
     if not _TIMINGS:
         return
-    which = "ours" if vectors.client_is_ours() else "reference"
+    which = "our" if vectors.client_is_ours() else "the reference"
     total = sum(t for _, t in _TIMINGS.values())
     parts = ", ".join(f"{area} {n} in {t:.1f}s" for area, (n, t) in _TIMINGS.items())
     terminalreporter.write_line(

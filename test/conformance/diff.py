@@ -112,12 +112,13 @@ def _compare_batch(expected, got, out):
             out.append(f"  {label}: expected {_row_text(exp_row) or '(none)'}")
             out.append(f"  {' ' * len(label)}    got      {_row_text(got_row) or '(none)'}")
         _compare_lists(
-            f"{label} field", exp_row.get("fields", []), got_row.get("fields", []),
-            lambda f: _field_text(*f), out,
+            f"{label} field",
+            exp_row.get("fields", []),
+            got_row.get("fields", []),
+            lambda f: _field_text(*f),
+            out,
         )
-        _compare_lists(
-            f"{label} op", exp_row.get("ops", []), got_row.get("ops", []), _op_text, out
-        )
+        _compare_lists(f"{label} op", exp_row.get("ops", []), got_row.get("ops", []), _op_text, out)
 
 
 def _describe_msg(expected, got, out):

@@ -91,11 +91,21 @@ def compare(expected, outcome):
         shown = got
     if isinstance(expected, dict):
         wanted = {"exception": expected.get("exception"), "code": expected.get("code")}
-        if isinstance(got, dict) and got.get("exception") == wanted["exception"] and (
-            got.get("code") == wanted["code"]
+        if (
+            isinstance(got, dict)
+            and got.get("exception") == wanted["exception"]
+            and (got.get("code") == wanted["code"])
         ):
             return None
         return f"result differs:\n  expected {wanted!r}\n  got      {shown}"
     if got == expected:
         return None
-    return f"result differs:\n  expected {expected}\n  got      {shown}"
+    text = f"result differs:\n  expected {expected}\n  got      {shown}"
+    if isinstance(got, str) and len(expected) > 80:
+        at = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b), None)
+        at = min(len(expected), len(got)) if at is None else at
+        text += (
+            f"\n  first difference at character {at}: expected ...{expected[at : at + 40]!r}, "
+            f"got ...{got[at : at + 40]!r}"
+        )
+    return text

@@ -15,6 +15,10 @@ from . import notation
 
 DEFAULT_TIMEOUT = 20.0
 WATCHDOG_GRACE = 30.0
+# After this many timeouts in a row within one area (or twice as many in a
+# row overall), the rest of that area (or of the run) fails at once instead
+# of waiting for the deadline each time.
+HANG_LIMIT = 3
 
 
 class ClientUnavailable(Exception):
@@ -53,6 +57,7 @@ class ClientBox:
         self.client = None
         self.modules = None
         self.error = None
+        self.hangs = {}
 
     def config(self):
         """Return the client configuration: one seed (the stand-in) and the Lua path."""
@@ -94,10 +99,14 @@ class ClientBox:
         self.modules = {"aerospike": aerospike, "aerospike_helpers": aerospike_helpers}
         return self.client, self.modules
 
-    def discard(self):
-        """Forget the client (after a hang) so the next scenario gets a new one."""
+    def discard(self, close=True):
+        """Forget the client (after a hang) so the next scenario gets a new one.
+
+        With close=False the client is abandoned without close(), because a
+        thread may still be inside one of its calls.
+        """
         client, self.client = self.client, None
-        if client is not None:
+        if client is not None and close:
             _call_with_deadline(client.close, 5.0, "client-close")
 
     def close(self):
@@ -113,6 +122,13 @@ def _format_exception(exc):
 def run_scenario(scenario, standin, box, timeout=DEFAULT_TIMEOUT):
     """Replay one scenario; return the list of problems found (empty on success)."""
     sid = scenario["id"]
+    area = sid.split("/", 1)[0]
+    if box.hangs.get(area, 0) >= HANG_LIMIT:
+        where = f"{HANG_LIMIT} scenarios of area {area!r} in a row, so the rest of the area"
+        return [f"not run: the client hung in {where} fails without waiting"]
+    if box.hangs.get("*", 0) >= 2 * HANG_LIMIT:
+        where = f"{2 * HANG_LIMIT} scenarios in a row, so the rest of the run"
+        return [f"not run: the client hung in {where} fails without waiting"]
     try:
         client, modules = box.get()
     except ClientUnavailable as exc:
@@ -123,7 +139,7 @@ def run_scenario(scenario, standin, box, timeout=DEFAULT_TIMEOUT):
     def play():
         for i, source in enumerate(scenario.get("setup", [])):
             state["failed_step"] = i
-            exec(compile(source, f"<{sid} setup[{i}]>", "exec"), namespace)
+            exec(compile(source, f"<{sid} setup[{i}]>", "exec"), namespace)  # noqa: S102
         state["failed_step"] = None
         standin.set_phase("call")
         return eval(compile(scenario["call"], f"<{sid} call>", "eval"), namespace)
@@ -144,14 +160,16 @@ def run_scenario(scenario, standin, box, timeout=DEFAULT_TIMEOUT):
             "(the stand-in dropped every connection and the client will be re-created)"
         )
         standin.drop_connections()
-        payload.join(5.0)
-        box.discard()
+        payload.join(2.0)
+        box.discard(close=not payload.is_alive())
+        for counter in (area, "*"):
+            box.hangs[counter] = box.hangs.get(counter, 0) + 1
+    else:
+        box.hangs[area] = box.hangs["*"] = 0
     wire_problems = standin.finish()
     problems.extend(wire_problems)
     if kind == "exception" and state["failed_step"] is not None:
-        problems.append(
-            f"setup step {state['failed_step']} raised:\n{_format_exception(payload)}"
-        )
+        problems.append(f"setup step {state['failed_step']} raised:\n{_format_exception(payload)}")
     elif kind in ("value", "exception"):
         difference = notation.compare(scenario["result"], (kind, payload))
         if difference:

@@ -7,10 +7,14 @@
 # conftest.py starts one for the session; test_standin.py tests it.
 
 import base64
+import contextlib
+import json
 import re
 import socket
+import sys
 import threading
 import time
+import traceback
 
 from . import diff, wire
 
@@ -150,10 +154,8 @@ class StandIn:
     def stop(self):
         """Stop accepting and close every connection."""
         self._stopping = True
-        try:
+        with contextlib.suppress(OSError):
             self._listener.close()
-        except OSError:
-            pass
         self.drop_connections()
 
     def drop_connections(self):
@@ -161,10 +163,8 @@ class StandIn:
         with self._lock:
             conns = list(self._conns.values())
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             conn.sock.close()
 
     # Scenarios ---------------------------------------------------------------
@@ -397,17 +397,24 @@ def main():
     "result": ...} or {"ok": false, "error": text}. End of input stops the
     server. standin_process.py drives this.
     """
-    import json
-    import sys
-    import traceback
-
     trace_path = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None
-    trace_file = open(trace_path, "a", encoding="utf-8") if trace_path else None
-    trace = (lambda line: print(line, file=trace_file, flush=True)) if trace_file else None
-    server = StandIn(trace=trace).start()
-    out = sys.stdout
+    with contextlib.ExitStack() as stack:
+        trace = None
+        if trace_path:
+            trace_file = stack.enter_context(open(trace_path, "a", encoding="utf-8"))
+
+            def trace(line):
+                print(line, file=trace_file, flush=True)
+
+        server = StandIn(trace=trace).start()
+        stack.callback(server.stop)
+        _control_loop(server, sys.stdin, sys.stdout)
+
+
+def _control_loop(server, inp, out):
+    """Serve the JSON-line commands of main() until "stop" or end of input."""
     print(json.dumps({"port": server.port}), file=out, flush=True)
-    for line in sys.stdin:
+    for line in inp:
         if not line.strip():
             continue
         try:
@@ -431,16 +438,13 @@ def main():
                 result = dict(server.tend_counts)
             elif op == "stop":
                 print(json.dumps({"ok": True, "result": None}), file=out, flush=True)
-                break
+                return
             else:
                 raise ValueError(f"unknown command {op!r}")
             answer = {"ok": True, "result": result}
         except Exception:  # noqa: BLE001 - the parent gets the traceback.
             answer = {"ok": False, "error": traceback.format_exc()}
         print(json.dumps(answer), file=out, flush=True)
-    server.stop()
-    if trace_file:
-        trace_file.close()
 
 
 if __name__ == "__main__":

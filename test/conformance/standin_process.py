@@ -4,6 +4,7 @@
 # udf_put does), which would freeze a stand-in running on a thread of the
 # same process. conftest.py uses StandInProcess; its methods mirror StandIn's.
 
+import contextlib
 import json
 import os
 import subprocess
@@ -81,10 +82,8 @@ class StandInProcess:
         """Ask the child to stop, then make sure it is gone."""
         if self._proc is None:
             return
-        try:
+        with contextlib.suppress(StandInError, OSError, ValueError):
             self._call("stop")
-        except (StandInError, OSError, ValueError):
-            pass
         try:
             self._proc.stdin.close()
             self._proc.wait(timeout=5)

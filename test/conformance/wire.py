@@ -372,7 +372,5 @@ def error_answer(request, text="the stand-in has no recorded answer for this req
     if proto_type(request) == TYPE_INFO:
         lines = [f"{cmd}\tERROR::{text}\n" for cmd in info_commands(request)]
         return info_message("".join(lines) or f"ERROR::{text}\n")
-    header = struct.pack(
-        ">BBBBBBIIIHH", MSG_HEADER_SIZE, 0, 0, INFO3_LAST, 0, 1, 0, 0, 0, 0, 0
-    )
+    header = struct.pack(">BBBBBBIIIHH", MSG_HEADER_SIZE, 0, 0, INFO3_LAST, 0, 1, 0, 0, 0, 0, 0)
     return frame(TYPE_MSG, header)
