@@ -1,7 +1,8 @@
-# conftest.py: session fixtures of the wire-vector conformance suite. One
-# stand-in server (in a child process) and one client serve every scenario; the working folder is a
-# temporary folder that is also the client's Lua user_path, because the UDF
-# scenarios write vec_udf.lua into the working folder before udf_put.
+# conftest.py: fixtures of the wire-vector conformance suite. One stand-in
+# server (in a child process) and one client serve every scenario. Each
+# scenario runs from a temporary working folder that is also the client's Lua
+# user_path, because the UDF scenarios write vec_udf.lua into the working
+# folder before udf_put.
 # Environment: WIRE_VECTORS_DIR (vector folder), CONFORMANCE_TIMEOUT (seconds
 # per scenario, default 20), CONFORMANCE_TRACE (file to log every request).
 
@@ -25,11 +26,8 @@ def standin():
 
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("conformance-cwd")
-    previous = os.getcwd()
-    os.chdir(folder)
-    yield folder
-    os.chdir(previous)
+    """The scenarios' working folder, which is also the client's Lua user_path."""
+    return tmp_path_factory.mktemp("conformance-cwd")
 
 
 @pytest.fixture(scope="session")
@@ -41,15 +39,18 @@ def client_box(standin, workdir):
 
 
 @pytest.fixture
-def replay(standin, client_box, request):
-    """Return a function that replays one scenario and returns its problems."""
+def replay(standin, client_box, workdir):
+    """Return a function that replays one scenario (from `workdir`) and returns its problems."""
     timeout = client_box.timeout
 
     def run(scenario):
         started = time.monotonic()
+        previous = os.getcwd()
+        os.chdir(workdir)
         try:
             return runner.run_scenario(scenario, standin, client_box, timeout=timeout)
         finally:
+            os.chdir(previous)
             area = scenario["id"].split("/", 1)[0]
             spent = _TIMINGS.setdefault(area, [0, 0.0])
             spent[0] += 1
