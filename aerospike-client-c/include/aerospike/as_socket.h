@@ -27,6 +27,8 @@ typedef struct as_socket {
 	int fd;
 	void* ssl; /* SSL* when TLS is on */
 	uint64_t last_used_ms;
+	uint32_t rcv_timeout_ms; /* SO_RCVTIMEO now set on a plain socket (0: none) */
+	uint32_t snd_timeout_ms; /* SO_SNDTIMEO likewise */
 } as_socket;
 
 uint64_t as_clock_ms(void);

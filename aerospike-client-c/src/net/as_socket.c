@@ -1,7 +1,10 @@
 /*
- * as_socket.c: TCP sockets with deadlines (see as_socket.h). Sockets are
- * non-blocking; every wait goes through poll() with the time left until
- * the deadline. TLS reads and writes are delegated to as_tls.c.
+ * as_socket.c: TCP sockets with deadlines (see as_socket.h). A socket
+ * connects non-blocking (the wait goes through poll()). A plain socket then
+ * turns blocking and bounds each read and write with SO_RCVTIMEO /
+ * SO_SNDTIMEO, set only when the time left changes, so a command costs one
+ * send and one recv. TLS sockets stay non-blocking; their reads and writes
+ * are delegated to as_tls.c.
  */
 #include <aerospike/as_socket.h>
 #include <aerospike/as_tls.h>
@@ -13,6 +16,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,9 +142,17 @@ int as_socket_connect(as_socket* s, const as_address* a, as_tls_context* tls, co
 			goto fail;
 		}
 	}
-	if (tls && as_tls_connect(tls, s, tls_name, deadline_ms, err) != 0) {
-		goto fail;
+	if (tls) {
+		if (as_tls_connect(tls, s, tls_name, deadline_ms, err) != 0) {
+			goto fail;
+		}
 	}
+	else {
+		int flags = fcntl(s->fd, F_GETFL);
+		fcntl(s->fd, F_SETFL, flags & ~O_NONBLOCK);
+	}
+	s->rcv_timeout_ms = 0;
+	s->snd_timeout_ms = 0;
 	s->last_used_ms = as_clock_ms();
 	return 0;
 
@@ -150,6 +162,40 @@ fail:
 	return err->code;
 }
 
+/* Bounds the next blocking wait of a plain socket by the deadline. The
+ * socket's current timeout is kept when it ends no earlier than the
+ * deadline and at most 20 ms after it, which spares a system call on most
+ * commands (each starts with the same time left). */
+static int bound_wait(as_socket* s, int opt, uint32_t* current, uint64_t deadline_ms, as_error* err)
+{
+	uint32_t want = 0;
+	if (deadline_ms) {
+		uint64_t now = as_clock_ms();
+		if (now >= deadline_ms) {
+			return as_error_set(err, AS_ERR_TIMEOUT, "Client timeout");
+		}
+		want = (uint32_t)(deadline_ms - now);
+	}
+	if (*current == want || (want && *current >= want && *current - want <= 20)) {
+		return 0;
+	}
+	struct timeval tv = {.tv_sec = want / 1000, .tv_usec = (suseconds_t)(want % 1000) * 1000};
+	if (setsockopt(s->fd, SOL_SOCKET, opt, &tv, sizeof(tv)) != 0) {
+		return as_error_set(err, AS_ERR_CONNECTION, "setsockopt failed: %s", strerror(errno));
+	}
+	*current = want;
+	return 0;
+}
+
+/* Maps a failed send/recv on a plain socket to a status. */
+static int io_error(as_error* err, const char* what)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		return as_error_set(err, AS_ERR_TIMEOUT, "Client timeout");
+	}
+	return as_error_set(err, AS_ERR_CONNECTION, "Socket %s failed: %s", what, strerror(errno));
+}
+
 int as_socket_write(as_socket* s, const void* data, size_t len, uint64_t deadline_ms, as_error* err)
 {
 	if (s->ssl) {
@@ -157,22 +203,17 @@ int as_socket_write(as_socket* s, const void* data, size_t len, uint64_t deadlin
 	}
 	const uint8_t* p = data;
 	while (len > 0) {
+		if (bound_wait(s, SO_SNDTIMEO, &s->snd_timeout_ms, deadline_ms, err) != 0) {
+			return err->code;
+		}
 		ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
-			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (as__socket_wait(s->fd, POLLOUT, deadline_ms, err) != 0) {
-				return err->code;
-			}
-			continue;
+		else if (n < 0 && errno != EINTR) {
+			return io_error(err, "write");
 		}
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		return as_error_set(err, AS_ERR_CONNECTION, "Socket write failed: %s", strerror(errno));
 	}
 	return 0;
 }
@@ -184,25 +225,12 @@ int as_socket_read(as_socket* s, void* data, size_t len, uint64_t deadline_ms, a
 	}
 	uint8_t* p = data;
 	while (len > 0) {
-		ssize_t n = recv(s->fd, p, len, 0);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
+		long n = as_socket_read_some(s, p, len, deadline_ms, err);
+		if (n < 0) {
+			return err->code;
 		}
-		if (n == 0) {
-			return as_error_set(err, AS_ERR_CONNECTION, "Connection closed by the server");
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (as__socket_wait(s->fd, POLLIN, deadline_ms, err) != 0) {
-				return err->code;
-			}
-			continue;
-		}
-		if (errno == EINTR) {
-			continue;
-		}
-		return as_error_set(err, AS_ERR_CONNECTION, "Socket read failed: %s", strerror(errno));
+		p += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -215,7 +243,7 @@ long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline
 		return as_tls_read(s, data, 1, deadline_ms, err) == 0 ? 1 : -1;
 	}
 	for (;;) {
-		if (as__socket_wait(s->fd, POLLIN, deadline_ms, err) != 0) {
+		if (bound_wait(s, SO_RCVTIMEO, &s->rcv_timeout_ms, deadline_ms, err) != 0) {
 			return -1;
 		}
 		ssize_t n = recv(s->fd, data, cap, 0);
@@ -226,8 +254,8 @@ long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline
 			as_error_set(err, AS_ERR_CONNECTION, "Connection closed by the server");
 			return -1;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			as_error_set(err, AS_ERR_CONNECTION, "Socket read failed: %s", strerror(errno));
+		if (errno != EINTR) {
+			io_error(err, "read");
 			return -1;
 		}
 	}
