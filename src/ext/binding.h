@@ -138,6 +138,9 @@ typedef struct py_key {
 /* Parses (ns, set, key[, digest]). Returns false with ParamError set. */
 bool key_parse(py_key* k, PyObject* tuple);
 
+/* Parses the parts of a key given separately (calc_digest and friends). */
+bool key_from_parts(py_key* k, PyObject* ns, PyObject* set, PyObject* key);
+
 /* Builds (ns, set, user_key, bytearray(digest)). */
 PyObject* key_build(const py_key* k, PyObject* user_key);
 
@@ -185,6 +188,19 @@ bool ops_encode(as_msg_builder* mb, PyObject* list, bool ordered, const value_ct
  * on a bad one) and a required entry (ParamError naming it when absent). */
 bool op_bin_name(PyObject* op, bool required, const char** name, Py_ssize_t* len);
 PyObject* op_required(PyObject* op, PyObject* key, const char* what);
+
+/* A particle op (write, incr, append, ...): header, the value packed as a
+ * particle (none when val is NULL), the particle type patched in. */
+bool op_particle(as_msg_builder* mb, uint8_t wire, const char* name, Py_ssize_t len,
+	PyObject* val, const value_ctx* vc);
+
+/* Int readers for op dicts: a value; an entry (absent or None: ParamError
+ * when required, else *out is left alone; *present tells); an entry of an
+ * op's policy dict (0 when the policy or the key is absent). */
+bool op_long(PyObject* v, const char* what, long long* out);
+bool op_int(PyObject* op, PyObject* key, const char* what, bool required, long long* out,
+	bool* present);
+bool op_policy_int(PyObject* policy, const char* key, long long* out, const char* what);
 
 /* Reads a bit or HLL argument (cdt_table.h A_BIT_* / A_HLL_*) of an op
  * dict and packs it. */
@@ -247,6 +263,12 @@ bool command_run(ClientObject* self, const py_key* k, const py_policy* p, as_buf
 bool record_begin(as_msg_builder* mb, as_buf* buf, const py_key* k, const py_policy* p,
 	as_msg_header* h, const value_ctx* vc);
 
+/* The arguments every single-record command starts with: the key, the
+ * call's policy over the client's defaults of `kind`, and (when meta is
+ * not NULL) the meta dict. False with ParamError set. */
+bool command_args(ClientObject* self, PyObject* key_obj, int kind, PyObject* policy,
+	PyObject* meta, py_key* k, py_policy* p, uint32_t* ttl, uint32_t* gen);
+
 /* Meta dict -> ttl/gen. ttl falls back to the policy's ttl. */
 bool meta_parse(PyObject* meta, const py_policy* p, uint32_t* ttl, uint32_t* gen);
 
@@ -256,8 +278,9 @@ void header_for_read(as_msg_header* h, const py_policy* p);
 
 /* Reply -> Python. */
 PyObject* reply_meta(const as_msg* m);
-PyObject* reply_bins_dict(const as_msg* m, const decode_ctx* dc);
-PyObject* reply_bins_list(const as_msg* m, const decode_ctx* dc);
+/* Bins as a dict (the last value of a name wins) or, for operate_ordered,
+ * as a list of (name, value) pairs in reply order. */
+PyObject* reply_bins(const as_msg* m, const decode_ctx* dc, bool as_list);
 PyObject* reply_user_key(const as_msg* m); /* from the KEY field, or None */
 PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt);
 

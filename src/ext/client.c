@@ -107,14 +107,8 @@ static PyObject* client_get_key_partition_id(ClientObject* self, PyObject* args,
 			&key)) {
 		return NULL;
 	}
-	PyObject* tuple = PyTuple_Pack(3, ns, set, key);
-	if (!tuple) {
-		return NULL;
-	}
 	py_key k;
-	bool ok = key_parse(&k, tuple);
-	Py_DECREF(tuple);
-	if (!ok) {
+	if (!key_from_parts(&k, ns, set, key)) {
 		return NULL;
 	}
 	return PyLong_FromUnsignedLong(as_partition_id(k.digest));

@@ -61,6 +61,13 @@ bool meta_parse(PyObject* meta, const py_policy* p, uint32_t* ttl, uint32_t* gen
 	return true;
 }
 
+bool command_args(ClientObject* self, PyObject* key_obj, int kind, PyObject* policy,
+	PyObject* meta, py_key* k, py_policy* p, uint32_t* ttl, uint32_t* gen)
+{
+	return key_parse(k, key_obj) && policy_parse(p, &self->defaults[kind], policy, "policy") &&
+		meta_parse(meta, p, ttl, gen);
+}
+
 void header_for_write(as_msg_header* h, const py_policy* p, uint32_t ttl, uint32_t gen)
 {
 	h->info2 |= AS_INFO2_WRITE;

@@ -246,17 +246,6 @@ static bool pack_call_args(walker* w, as_buf* args, Py_ssize_t* starts, long n_a
 	return true;
 }
 
-static uint32_t count_values(const uint8_t* data, size_t len)
-{
-	as_unpacker u;
-	as_unpacker_init(&u, data, len);
-	uint32_t n = 0;
-	while (u.p < u.end && as_unpack_skip(&u) == 0) {
-		n++;
-	}
-	return n;
-}
-
 /* Return types that select several elements. */
 static bool multi_result(const cdt_def* d)
 {
@@ -366,7 +355,7 @@ static bool pack_call(walker* w, const node* nd, const cdt_def* d, Py_ssize_t fi
 			ok = ctx_pack(b, ctx, NULL);
 		}
 		if (ok) {
-			as_pack_array_header(b, 1 + count_values(args.data, args.len));
+			as_pack_array_header(b, 1 + as_unpack_count(args.data, args.len));
 			as_pack_int64(b, d->code);
 			as_pack_raw(b, args.data, args.len);
 			Py_ssize_t i = starts[nd->n - 1];

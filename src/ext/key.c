@@ -131,6 +131,21 @@ bool key_parse(py_key* k, PyObject* tuple)
 	return true;
 }
 
+bool key_from_parts(py_key* k, PyObject* ns, PyObject* set, PyObject* key)
+{
+	if (key == Py_None) {
+		raise_param("key is invalid: a primary key is required");
+		return false;
+	}
+	PyObject* tuple = PyTuple_Pack(3, ns, set, key);
+	if (!tuple) {
+		return false;
+	}
+	bool ok = key_parse(k, tuple);
+	Py_DECREF(tuple);
+	return ok;
+}
+
 PyObject* key_build(const py_key* k, PyObject* user_key)
 {
 	PyObject* digest = PyByteArray_FromStringAndSize((const char*)k->digest, 20);

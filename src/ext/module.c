@@ -79,17 +79,8 @@ static PyObject* calc_digest(PyObject* module, PyObject* args, PyObject* kwargs)
 	if (!PyUnicode_Check(set) && set != Py_None) {
 		return raise_param("calc_digest: set must be a string");
 	}
-	if (key == Py_None) {
-		return raise_param("calc_digest: key is invalid");
-	}
-	PyObject* tuple = PyTuple_Pack(3, ns, set, key);
-	if (!tuple) {
-		return NULL;
-	}
 	py_key k;
-	bool ok = key_parse(&k, tuple);
-	Py_DECREF(tuple);
-	if (!ok) {
+	if (!key_from_parts(&k, ns, set, key)) {
 		return NULL;
 	}
 	return PyByteArray_FromStringAndSize((const char*)k.digest, 20);

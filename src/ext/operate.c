@@ -17,9 +17,7 @@ static PyObject* do_operate(ClientObject* self, PyObject* args, PyObject* kwargs
 	py_key k;
 	py_policy p;
 	uint32_t ttl, gen;
-	if (!key_parse(&k, py_key_obj) ||
-		!policy_parse(&p, &self->defaults[POL_OPERATE], py_pol, "policy") ||
-		!meta_parse(meta, &p, &ttl, &gen)) {
+	if (!command_args(self, py_key_obj, POL_OPERATE, py_pol, meta, &k, &p, &ttl, &gen)) {
 		return NULL;
 	}
 	if (!PyList_Check(list)) {
@@ -87,7 +85,7 @@ static PyObject* do_operate(ClientObject* self, PyObject* args, PyObject* kwargs
 	PyObject* meta_out = key ? reply_meta(&m) : NULL;
 	PyObject* bins = NULL;
 	if (meta_out) {
-		bins = ordered ? reply_bins_list(&m, &dc) : reply_bins_dict(&m, &dc);
+		bins = reply_bins(&m, &dc, ordered);
 	}
 	if (bins) {
 		result = PyTuple_Pack(3, key, meta_out, bins);

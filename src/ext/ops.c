@@ -77,6 +77,56 @@ bool op_bin_name(PyObject* op, bool required, const char** name, Py_ssize_t* len
 	return true;
 }
 
+bool op_long(PyObject* v, const char* what, long long* out)
+{
+	if (!PyLong_Check(v)) {
+		raise_param("%s must be an integer", what);
+		return false;
+	}
+	*out = PyLong_AsLongLong(v);
+	if (*out == -1 && PyErr_Occurred()) {
+		PyErr_Clear();
+		raise_param("%s is out of range", what);
+		return false;
+	}
+	return true;
+}
+
+bool op_int(PyObject* op, PyObject* key, const char* what, bool required, long long* out,
+	bool* present)
+{
+	PyObject* v = PyDict_GetItemWithError(op, key);
+	*present = v != NULL && v != Py_None;
+	if (!*present) {
+		if (PyErr_Occurred()) {
+			return false;
+		}
+		if (required) {
+			raise_param("Operation missing required entry '%s'", what);
+			return false;
+		}
+		return true;
+	}
+	return op_long(v, what, out);
+}
+
+bool op_policy_int(PyObject* policy, const char* key, long long* out, const char* what)
+{
+	*out = 0;
+	if (!policy || policy == Py_None) {
+		return true;
+	}
+	if (!PyDict_Check(policy)) {
+		raise_param("%s must be a dict", what);
+		return false;
+	}
+	PyObject* v = PyDict_GetItemString(policy, key);
+	if (!v || v == Py_None) {
+		return true;
+	}
+	return op_long(v, key, out);
+}
+
 PyObject* op_required(PyObject* op, PyObject* key, const char* what)
 {
 	PyObject* v = PyDict_GetItemWithError(op, key);
@@ -86,8 +136,7 @@ PyObject* op_required(PyObject* op, PyObject* key, const char* what)
 	return v;
 }
 
-/* A particle op: header, value, patched particle type. */
-static bool particle_op(as_msg_builder* mb, uint8_t wire, const char* name, Py_ssize_t len,
+bool op_particle(as_msg_builder* mb, uint8_t wire, const char* name, Py_ssize_t len,
 	PyObject* val, const value_ctx* vc)
 {
 	as_msg_op_begin(mb, wire, 0, name, (size_t)len);
@@ -186,7 +235,7 @@ static bool encode_one(as_msg_builder* mb, PyObject* op, const value_ctx* vc, op
 			return false;
 		}
 		res->has_write = true;
-		return particle_op(mb, AS_OP_WRITE, name, len, val, vc);
+		return op_particle(mb, AS_OP_WRITE, name, len, val, vc);
 	case 6: /* INCR */
 		if (!(val = op_required(op, g_str.val, "val"))) {
 			return false;
@@ -196,7 +245,7 @@ static bool encode_one(as_msg_builder* mb, PyObject* op, const value_ctx* vc, op
 			return false;
 		}
 		res->has_write = true;
-		return particle_op(mb, AS_OP_INCR, name, len, val, vc);
+		return op_particle(mb, AS_OP_INCR, name, len, val, vc);
 	case 9:	 /* APPEND */
 	case 10: /* PREPEND */
 		if (!(val = op_required(op, g_str.val, "val"))) {
@@ -207,7 +256,7 @@ static bool encode_one(as_msg_builder* mb, PyObject* op, const value_ctx* vc, op
 			return false;
 		}
 		res->has_write = true;
-		return particle_op(mb, code == 9 ? AS_OP_APPEND : AS_OP_PREPEND, name, len, val, vc);
+		return op_particle(mb, code == 9 ? AS_OP_APPEND : AS_OP_PREPEND, name, len, val, vc);
 	case 11: /* TOUCH */
 		val = PyDict_GetItemWithError(op, g_str.val);
 		if (val) {

@@ -7,32 +7,13 @@
 #include "binding.h"
 #include "cdt_table.h"
 
+/* An int entry; absent or None gives `dflt` unless required. */
 static bool entry_int(PyObject* op, PyObject* key, const char* what, bool required,
 	long long dflt, long long* out)
 {
-	PyObject* v = PyDict_GetItemWithError(op, key);
-	if (!v || v == Py_None) {
-		if (PyErr_Occurred()) {
-			return false;
-		}
-		if (required) {
-			raise_param("Operation missing required entry '%s'", what);
-			return false;
-		}
-		*out = dflt;
-		return true;
-	}
-	if (!PyLong_Check(v)) {
-		raise_param("%s must be an integer", what);
-		return false;
-	}
-	*out = PyLong_AsLongLong(v);
-	if (*out == -1 && PyErr_Occurred()) {
-		PyErr_Clear();
-		raise_param("%s is out of range", what);
-		return false;
-	}
-	return true;
+	bool present;
+	*out = dflt;
+	return op_int(op, key, what, required, out, &present);
 }
 
 static bool entry_u32(PyObject* op, PyObject* key, const char* what, long long* out)
@@ -47,27 +28,14 @@ static bool entry_u32(PyObject* op, PyObject* key, const char* what, long long* 
 	return true;
 }
 
+/* The flags of an op's policy dict (`key` names the policy entry). */
 static bool policy_flags(PyObject* op, PyObject* key, const char* flag_key, long long* out)
 {
-	*out = 0;
 	PyObject* pol = PyDict_GetItemWithError(op, key);
-	if (!pol || pol == Py_None) {
-		return !PyErr_Occurred();
-	}
-	if (!PyDict_Check(pol)) {
-		raise_param("%s must be a dict", PyUnicode_AsUTF8(key));
+	if (!pol && PyErr_Occurred()) {
 		return false;
 	}
-	PyObject* v = PyDict_GetItemString(pol, flag_key);
-	if (!v || v == Py_None) {
-		return true;
-	}
-	if (!PyLong_Check(v)) {
-		raise_param("%s must be an integer", flag_key);
-		return false;
-	}
-	*out = PyLong_AsLongLong(v);
-	return !PyErr_Occurred();
+	return op_policy_int(pol, flag_key, out, PyUnicode_AsUTF8(key));
 }
 
 bool bit_hll_arg(as_buf* b, PyObject* op, int arg, const value_ctx* vc)

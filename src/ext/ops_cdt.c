@@ -16,67 +16,12 @@ static PyObject* get(PyObject* op, PyObject* key)
 	return PyDict_GetItemWithError(op, key);
 }
 
-static bool as_long(PyObject* v, const char* what, long long* out)
-{
-	if (!PyLong_Check(v) || PyBool_Check(v)) {
-		raise_param("%s must be an integer", what);
-		return false;
-	}
-	*out = PyLong_AsLongLong(v);
-	if (*out == -1 && PyErr_Occurred()) {
-		PyErr_Clear();
-		raise_param("%s is out of range", what);
-		return false;
-	}
-	return true;
-}
-
-/* An int entry; `required` raises when absent. *present says if found. */
-static bool int_entry(PyObject* op, PyObject* key, const char* what, bool required,
-	long long* out, bool* present)
-{
-	PyObject* v = get(op, key);
-	*present = v != NULL && v != Py_None;
-	if (!*present) {
-		if (PyErr_Occurred()) {
-			return false;
-		}
-		if (required) {
-			raise_param("Operation missing required entry '%s'", what);
-			return false;
-		}
-		return true;
-	}
-	return as_long(v, what, out);
-}
-
-static bool policy_int(PyObject* policy, const char* key, long long* out, const char* what)
-{
-	*out = 0;
-	if (!policy || policy == Py_None) {
-		return true;
-	}
-	if (!PyDict_Check(policy)) {
-		raise_param("%s must be a dict", what);
-		return false;
-	}
-	PyObject* v = PyDict_GetItemString(policy, key);
-	if (!v || v == Py_None) {
-		return true;
-	}
-	if (PyBool_Check(v)) {
-		*out = v == Py_True;
-		return true;
-	}
-	return as_long(v, key, out);
-}
-
 static bool map_attr(PyObject* policy, long long* attr, long long* flags)
 {
 	long long persist = 0;
-	if (!policy_int(policy, "map_order", attr, "map_policy") ||
-		!policy_int(policy, "map_write_flags", flags, "map_policy") ||
-		!policy_int(policy, "persist_index", &persist, "map_policy")) {
+	if (!op_policy_int(policy, "map_order", attr, "map_policy") ||
+		!op_policy_int(policy, "map_write_flags", flags, "map_policy") ||
+		!op_policy_int(policy, "persist_index", &persist, "map_policy")) {
 		return false;
 	}
 	if (persist) {
@@ -95,7 +40,7 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 	case A_END:
 		return true;
 	case A_RT: {
-		if (!int_entry(op, g_str.return_type, "return_type", true, &n, &present)) {
+		if (!op_int(op, g_str.return_type, "return_type", true, &n, &present)) {
 			return false;
 		}
 		PyObject* inv = get(op, g_str.inverted);
@@ -111,7 +56,7 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 		return v && pack_value(b, v, vc);
 	case A_INDEX:
 	case A_RANK:
-		if (!int_entry(op, arg == A_INDEX ? g_str.index : g_str.rank,
+		if (!op_int(op, arg == A_INDEX ? g_str.index : g_str.rank,
 				arg == A_INDEX ? "index" : "rank", true, &n, &present)) {
 			return false;
 		}
@@ -119,7 +64,7 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 		return true;
 	case A_VAL_COUNT:
 	case A_VAL_COUNT_OPT:
-		if (!int_entry(op, g_str.val, "val", arg == A_VAL_COUNT, &n, &present)) {
+		if (!op_int(op, g_str.val, "val", arg == A_VAL_COUNT, &n, &present)) {
 			return false;
 		}
 		if (present) {
@@ -135,7 +80,7 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 			raise_param("count must be an integer");
 			return false;
 		}
-		if (!as_long(v, "count", &n)) {
+		if (!op_long(v, "count", &n)) {
 			return false;
 		}
 		as_pack_int64(b, n);
@@ -175,8 +120,8 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 			return !PyErr_Occurred();
 		}
 		long long order, flags;
-		if (!policy_int(pol, "list_order", &order, "list_policy") ||
-			!policy_int(pol, "write_flags", &flags, "list_policy")) {
+		if (!op_policy_int(pol, "list_order", &order, "list_policy") ||
+			!op_policy_int(pol, "write_flags", &flags, "list_policy")) {
 			return false;
 		}
 		if (arg == A_LIST_POLICY) {
@@ -186,14 +131,14 @@ static bool pack_arg(as_buf* b, PyObject* op, cdt_arg arg, const value_ctx* vc)
 		return true;
 	}
 	case A_LIST_ORDER:
-		if (!int_entry(op, g_str.list_order, "list_order", true, &n, &present)) {
+		if (!op_int(op, g_str.list_order, "list_order", true, &n, &present)) {
 			return false;
 		}
 		as_pack_int64(b, n);
 		return true;
 	case A_SORT_FLAGS:
 		n = 0;
-		if (!int_entry(op, g_str.sort_flags, "sort_flags", false, &n, &present)) {
+		if (!op_int(op, g_str.sort_flags, "sort_flags", false, &n, &present)) {
 			return false;
 		}
 		as_pack_int64(b, n);
@@ -235,7 +180,7 @@ static bool pack_ctx_for(as_buf* b, PyObject* op, PyObject* ctx, const cdt_def* 
 	if (d->family == FAM_LIST) {
 		long long order = 0, pad = 0;
 		bool present;
-		if (!int_entry(op, g_str.list_order, "list_order", false, &order, &present)) {
+		if (!op_int(op, g_str.list_order, "list_order", false, &order, &present)) {
 			return false;
 		}
 		PyObject* p = get(op, g_str.pad);
@@ -247,7 +192,7 @@ static bool pack_ctx_for(as_buf* b, PyObject* op, PyObject* ctx, const cdt_def* 
 	else {
 		long long order = 0;
 		bool present;
-		if (!int_entry(op, g_str.map_order, "map_order", false, &order, &present)) {
+		if (!op_int(op, g_str.map_order, "map_order", false, &order, &present)) {
 			return false;
 		}
 		flag = order == 3 ? 0xc0 : order == 1 ? 0x80 : 0x40;
@@ -261,7 +206,7 @@ static bool pack_create_args(as_buf* b, PyObject* op, const cdt_def* d, bool top
 	long long order = 0, persist = 0;
 	bool present;
 	PyObject* order_key = d->family == FAM_LIST ? g_str.list_order : g_str.map_order;
-	if (!int_entry(op, order_key, d->family == FAM_LIST ? "list_order" : "map_order", true, &order,
+	if (!op_int(op, order_key, d->family == FAM_LIST ? "list_order" : "map_order", true, &order,
 			&present)) {
 		return false;
 	}
@@ -269,17 +214,6 @@ static bool pack_create_args(as_buf* b, PyObject* op, const cdt_def* d, bool top
 	persist = p && PyObject_IsTrue(p);
 	as_pack_int64(b, order | (persist && top_level ? 0x10 : 0));
 	return true;
-}
-
-static uint32_t count_values(const uint8_t* data, size_t len)
-{
-	as_unpacker u;
-	as_unpacker_init(&u, data, len);
-	uint32_t n = 0;
-	while (u.p < u.end && as_unpack_skip(&u) == 0) {
-		n++;
-	}
-	return n;
 }
 
 bool cdt_payload(as_buf* b, PyObject* op, const cdt_def* d, const value_ctx* vc)
@@ -311,7 +245,7 @@ bool cdt_payload(as_buf* b, PyObject* op, const cdt_def* d, const value_ctx* vc)
 	}
 	if (ok) {
 		/* An argument may stand for zero, one or two values. */
-		n_args = count_values(args.data, args.len);
+		n_args = as_unpack_count(args.data, args.len);
 		as_pack_array_header(b, 1 + n_args);
 		as_pack_int64(b, d->code);
 		as_pack_raw(b, args.data, args.len);
@@ -333,7 +267,7 @@ static bool expr_op(as_msg_builder* mb, PyObject* op, long code, ops_result* res
 		return false;
 	}
 	long long f;
-	if (!as_long(flags, "expr_flags", &f)) {
+	if (!op_long(flags, "expr_flags", &f)) {
 		return false;
 	}
 	bool write = code == 2201;

@@ -44,77 +44,6 @@ static bool bin_name(PyObject* name, const char** s, Py_ssize_t* len, const char
 	return true;
 }
 
-/* ---- put ---------------------------------------------------------------- */
-
-PyObject* client_put(ClientObject* self, PyObject* args, PyObject* kwargs)
-{
-	static char* kwlist[] = {"key", "bins", "meta", "policy", "serializer", NULL};
-	PyObject *py_key_obj, *bins, *meta = NULL, *py_pol = NULL;
-	int serializer = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOi:put", kwlist, &py_key_obj, &bins, &meta,
-			&py_pol, &serializer)) {
-		return NULL;
-	}
-	py_key k;
-	py_policy p;
-	uint32_t ttl, gen;
-	if (!key_parse(&k, py_key_obj) ||
-		!policy_parse(&p, &self->defaults[POL_WRITE], py_pol, "policy") ||
-		!meta_parse(meta, &p, &ttl, &gen)) {
-		return NULL;
-	}
-	if (!PyDict_Check(bins)) {
-		return raise_param("bins must be a dict");
-	}
-	value_ctx vc;
-	client_value_ctx(self, &vc, serializer);
-	request r;
-	request_init(&r);
-	PyObject* result = NULL;
-	as_msg_header h = {0};
-	header_for_write(&h, &p, ttl, gen);
-	as_msg_builder mb;
-	if (!record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
-		goto done;
-	}
-	Py_ssize_t pos = 0;
-	PyObject *name, *value;
-	while (PyDict_Next(bins, &pos, &name, &value)) {
-		const char* s;
-		Py_ssize_t len;
-		if (!bin_name(name, &s, &len, "bins")) {
-			goto done;
-		}
-		as_msg_op_begin(&mb, AS_OP_WRITE, 0, s, (size_t)len);
-		size_t type_at = r.req.len - (size_t)len - 3;
-		uint8_t ptype;
-		if (!pack_particle(&r.req, value, &ptype, &vc)) {
-			goto done;
-		}
-		if (!r.req.oom) {
-			r.req.data[type_at] = ptype;
-		}
-		as_msg_op_end(&mb);
-	}
-	if (!as_msg_end(&mb)) {
-		raise_param("The record is too large to send");
-		goto done;
-	}
-	as_msg m;
-	if (!command_run(self, &k, &p, &r.req, &r.resp, &m)) {
-		goto done;
-	}
-	if (m.result_code != 0) {
-		raise_result(&m, &k, false);
-		goto done;
-	}
-	result = PyLong_FromLong(0);
-
-done:
-	request_destroy(&r);
-	return result;
-}
-
 /* ---- reads ---------------------------------------------------------------- */
 
 typedef enum { READ_GET, READ_SELECT, READ_EXISTS } read_kind;
@@ -124,8 +53,8 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 {
 	py_key k;
 	py_policy p;
-	if (!key_parse(&k, py_key_obj) ||
-		!policy_parse(&p, &self->defaults[POL_READ], py_pol, "policy")) {
+	uint32_t ttl, gen;
+	if (!command_args(self, py_key_obj, POL_READ, py_pol, NULL, &k, &p, &ttl, &gen)) {
 		return NULL;
 	}
 	if (kind == READ_SELECT && !PyList_Check(bins) && !PyTuple_Check(bins)) {
@@ -203,7 +132,7 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 	PyObject* key = user ? key_build(&k, user) : NULL;
 	Py_XDECREF(user);
 	PyObject* meta = key ? reply_meta(&m) : NULL;
-	PyObject* bins_out = meta ? reply_bins_dict(&m, &dc) : NULL;
+	PyObject* bins_out = meta ? reply_bins(&m, &dc, false) : NULL;
 	if (bins_out) {
 		result = PyTuple_Pack(3, key, meta, bins_out);
 	}
@@ -259,9 +188,7 @@ PyObject* client_remove(ClientObject* self, PyObject* args, PyObject* kwargs)
 	py_key k;
 	py_policy p;
 	uint32_t ttl, gen;
-	if (!key_parse(&k, py_key_obj) ||
-		!policy_parse(&p, &self->defaults[POL_REMOVE], py_pol, "policy") ||
-		!meta_parse(meta, &p, &ttl, &gen)) {
+	if (!command_args(self, py_key_obj, POL_REMOVE, py_pol, meta, &k, &p, &ttl, &gen)) {
 		return NULL;
 	}
 	request r;
@@ -293,21 +220,20 @@ PyObject* client_remove(ClientObject* self, PyObject* args, PyObject* kwargs)
 
 /* ---- single-op writes: touch, append, prepend, increment, remove_bin ---------- */
 
-/* Runs a write whose ops are `n` (name, value) pairs of one wire op type. */
+/* Runs a write whose ops are `n` (name, value) pairs of one wire op type
+ * (names or values may be NULL: touch has neither, remove_bin no values). */
 static PyObject* write_ops(ClientObject* self, PyObject* py_key_obj, PyObject* meta,
-	PyObject* py_pol, uint8_t op_type, PyObject* const* names, PyObject* const* values,
-	Py_ssize_t n, const char* what)
+	PyObject* py_pol, int kind, int serializer, uint8_t op_type, PyObject* const* names,
+	PyObject* const* values, Py_ssize_t n, const char* what)
 {
 	py_key k;
 	py_policy p;
 	uint32_t ttl, gen;
-	int kind = op_type == AS_OP_WRITE ? POL_WRITE : POL_OPERATE;
-	if (!key_parse(&k, py_key_obj) || !policy_parse(&p, &self->defaults[kind], py_pol, "policy") ||
-		!meta_parse(meta, &p, &ttl, &gen)) {
+	if (!command_args(self, py_key_obj, kind, py_pol, meta, &k, &p, &ttl, &gen)) {
 		return NULL;
 	}
 	value_ctx vc;
-	client_value_ctx(self, &vc, 0);
+	client_value_ctx(self, &vc, serializer);
 	request r;
 	request_init(&r);
 	PyObject* result = NULL;
@@ -323,19 +249,12 @@ static PyObject* write_ops(ClientObject* self, PyObject* py_key_obj, PyObject* m
 		if (names && !bin_name(names[i], &s, &len, what)) {
 			goto done;
 		}
-		as_msg_op_begin(&mb, op_type, 0, s, (size_t)len);
-		size_t type_at = r.req.len - (size_t)len - 3;
-		uint8_t ptype = AS_PARTICLE_NULL;
-		if (values && !pack_particle(&r.req, values[i], &ptype, &vc)) {
+		if (!op_particle(&mb, op_type, s, len, values ? values[i] : NULL, &vc)) {
 			goto done;
 		}
-		if (!r.req.oom) {
-			r.req.data[type_at] = ptype;
-		}
-		as_msg_op_end(&mb);
 	}
 	if (!as_msg_end(&mb)) {
-		raise_param("The request is too large to send");
+		raise_param("%s: the record is too large to send", what);
 		goto done;
 	}
 	as_msg m;
@@ -351,6 +270,40 @@ static PyObject* write_ops(ClientObject* self, PyObject* py_key_obj, PyObject* m
 done:
 	request_destroy(&r);
 	return result;
+}
+
+PyObject* client_put(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"key", "bins", "meta", "policy", "serializer", NULL};
+	PyObject *key, *bins, *meta = NULL, *pol = NULL;
+	int serializer = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOi:put", kwlist, &key, &bins, &meta, &pol,
+			&serializer)) {
+		return NULL;
+	}
+	if (!PyDict_Check(bins)) {
+		return raise_param("bins must be a dict");
+	}
+	/* The dict's items as two arrays (borrowed references). */
+	Py_ssize_t n = PyDict_GET_SIZE(bins);
+	PyObject* stack[2 * 16];
+	PyObject** items = n <= 16 ? stack : PyMem_Malloc(2 * (size_t)n * sizeof(PyObject*));
+	if (!items) {
+		return PyErr_NoMemory();
+	}
+	Py_ssize_t pos = 0, i = 0;
+	PyObject *name, *value;
+	while (PyDict_Next(bins, &pos, &name, &value)) {
+		items[i] = name;
+		items[n + i] = value;
+		i++;
+	}
+	PyObject* out =
+		write_ops(self, key, meta, pol, POL_WRITE, serializer, AS_OP_WRITE, items, items + n, n, "bins");
+	if (items != stack) {
+		PyMem_Free(items);
+	}
+	return out;
 }
 
 PyObject* client_touch(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -372,7 +325,7 @@ PyObject* client_touch(ClientObject* self, PyObject* args, PyObject* kwargs)
 		}
 		meta = own_meta;
 	}
-	PyObject* out = write_ops(self, key, meta, pol, AS_OP_TOUCH, NULL, NULL, 1, "touch");
+	PyObject* out = write_ops(self, key, meta, pol, POL_OPERATE, 0, AS_OP_TOUCH, NULL, NULL, 1, "touch");
 	Py_XDECREF(own_meta);
 	return out;
 }
@@ -397,7 +350,7 @@ static PyObject* one_bin_op(ClientObject* self, PyObject* args, PyObject* kwargs
 	else if (!PyUnicode_Check(val) && !PyBytes_Check(val) && !PyByteArray_Check(val)) {
 		return raise_param("%s: val must be a str, bytes or bytearray", name);
 	}
-	return write_ops(self, key, meta, pol, op, &bin, &val, 1, name);
+	return write_ops(self, key, meta, pol, POL_OPERATE, 0, op, &bin, &val, 1, name);
 }
 
 PyObject* client_append(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -431,8 +384,8 @@ PyObject* client_remove_bin(ClientObject* self, PyObject* args, PyObject* kwargs
 		return NULL;
 	}
 	Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-	PyObject* out = write_ops(self, key, meta, pol, AS_OP_WRITE, PySequence_Fast_ITEMS(seq), NULL, n,
-		"remove_bin");
+	PyObject* out = write_ops(self, key, meta, pol, POL_WRITE, 0, AS_OP_WRITE,
+		PySequence_Fast_ITEMS(seq), NULL, n, "remove_bin");
 	Py_DECREF(seq);
 	return out;
 }

@@ -36,10 +36,10 @@ static PyObject* op_name(const as_msg_op_view* op)
 	return PyUnicode_DecodeUTF8(op->name, op->name_len, "surrogateescape");
 }
 
-PyObject* reply_bins_dict(const as_msg* m, const decode_ctx* dc)
+PyObject* reply_bins(const as_msg* m, const decode_ctx* dc, bool as_list)
 {
-	PyObject* bins = PyDict_New();
-	if (!bins) {
+	PyObject* out = as_list ? PyList_New(m->n_ops) : PyDict_New();
+	if (!out) {
 		return NULL;
 	}
 	const uint8_t* cur = m->ops;
@@ -48,40 +48,25 @@ PyObject* reply_bins_dict(const as_msg* m, const decode_ctx* dc)
 		as_msg_next_op(&cur, &op);
 		PyObject* name = op_name(&op);
 		PyObject* value = name ? particle_to_py(op.particle_type, op.value, op.value_len, dc) : NULL;
-		if (!value || PyDict_SetItem(bins, name, value) != 0) {
-			Py_XDECREF(name);
-			Py_XDECREF(value);
-			Py_DECREF(bins);
-			return NULL;
+		bool ok = value != NULL;
+		if (ok && as_list) {
+			PyObject* pair = PyTuple_Pack(2, name, value);
+			ok = pair != NULL;
+			if (ok) {
+				PyList_SET_ITEM(out, i, pair);
+			}
 		}
-		Py_DECREF(name);
-		Py_DECREF(value);
-	}
-	return bins;
-}
-
-PyObject* reply_bins_list(const as_msg* m, const decode_ctx* dc)
-{
-	PyObject* list = PyList_New(m->n_ops);
-	if (!list) {
-		return NULL;
-	}
-	const uint8_t* cur = m->ops;
-	for (uint32_t i = 0; i < m->n_ops; i++) {
-		as_msg_op_view op;
-		as_msg_next_op(&cur, &op);
-		PyObject* name = op_name(&op);
-		PyObject* value = name ? particle_to_py(op.particle_type, op.value, op.value_len, dc) : NULL;
-		PyObject* pair = value ? PyTuple_Pack(2, name, value) : NULL;
+		else if (ok) {
+			ok = PyDict_SetItem(out, name, value) == 0; /* several values: the last wins */
+		}
 		Py_XDECREF(name);
 		Py_XDECREF(value);
-		if (!pair) {
-			Py_DECREF(list);
+		if (!ok) {
+			Py_DECREF(out);
 			return NULL;
 		}
-		PyList_SET_ITEM(list, i, pair);
 	}
-	return list;
+	return out;
 }
 
 PyObject* reply_user_key(const as_msg* m)

@@ -71,6 +71,15 @@ static bool bytes_view(PyObject* o, const char** data, Py_ssize_t* len)
 	return false;
 }
 
+/* bytes and bytearray are blobs; aerospike_helpers.HyperLogLog is an HLL. */
+static uint8_t blob_type(PyObject* v)
+{
+	if (g_types.hyperloglog && PyObject_TypeCheck(v, (PyTypeObject*)g_types.hyperloglog)) {
+		return AS_PARTICLE_HLL;
+	}
+	return AS_PARTICLE_BLOB;
+}
+
 /* ---- key order for dicts ------------------------------------------------- */
 
 /* The server's value classes in order (operations.md 3b). */
@@ -339,11 +348,7 @@ static bool pack_value_depth(as_buf* b, PyObject* v, const value_ctx* vc, int de
 		const char* data;
 		Py_ssize_t len;
 		bytes_view(v, &data, &len);
-		uint8_t type = AS_PARTICLE_BLOB;
-		if (g_types.hyperloglog && PyObject_TypeCheck(v, (PyTypeObject*)g_types.hyperloglog)) {
-			type = AS_PARTICLE_HLL;
-		}
-		as_pack_particle(b, type, data, (uint32_t)len);
+		as_pack_particle(b, blob_type(v), data, (uint32_t)len);
 		return true;
 	}
 	if (g_types.geojson && PyObject_TypeCheck(v, (PyTypeObject*)g_types.geojson)) {
@@ -432,10 +437,7 @@ bool pack_particle(as_buf* b, PyObject* v, uint8_t* ptype, const value_ctx* vc)
 		const char* data;
 		Py_ssize_t len;
 		bytes_view(v, &data, &len);
-		*ptype = AS_PARTICLE_BLOB;
-		if (g_types.hyperloglog && PyObject_TypeCheck(v, (PyTypeObject*)g_types.hyperloglog)) {
-			*ptype = AS_PARTICLE_HLL;
-		}
+		*ptype = blob_type(v);
 		as_buf_put(b, data, (size_t)len);
 		return true;
 	}

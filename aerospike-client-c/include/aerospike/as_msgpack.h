@@ -104,4 +104,8 @@ int as_unpack_next(as_unpacker* u, as_mp_obj* obj);
 #define AS_MP_MAX_DEPTH 256
 int as_unpack_skip(as_unpacker* u);
 
+/* The number of whole values in a byte range of packed msgpack (stops at
+ * the first malformed one). */
+uint32_t as_unpack_count(const void* data, size_t len);
+
 #endif

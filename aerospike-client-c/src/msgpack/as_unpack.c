@@ -308,3 +308,14 @@ int as_unpack_skip(as_unpacker* u)
 
 	return 0;
 }
+
+uint32_t as_unpack_count(const void* data, size_t len)
+{
+	as_unpacker u;
+	as_unpacker_init(&u, data, len);
+	uint32_t n = 0;
+	while (u.p < u.end && as_unpack_skip(&u) == 0) {
+		n++;
+	}
+	return n;
+}
