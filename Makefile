@@ -8,7 +8,7 @@ REFPATH := PYTHONPATH=$(CURDIR)
 CORE_SRC := $(shell find aerospike-client-c/src -name '*.c' | sort)
 CORE_TEST_SRC := $(shell find aerospike-client-c/test -name '*.c' | sort)
 CFLAGS_CORE := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iaerospike-client-c/include
-CORE_LIBS := -lssl -lcrypto -lz -lpthread
+CORE_LIBS := -lssl -lcrypto -lz -lcrypt -lpthread
 PYTEST  := -m pytest -q -p no:cacheprovider
 
 .PHONY: setup build demo test ctest unit conformance integration integration-ref emulator-tests docs \
@@ -25,8 +25,8 @@ demo: build
 
 # The whole suite: C unit tests, Python unit tests, wire-vector conformance,
 # the emulator's own tests, and the integration suite run twice against the
-# emulator (our client, then the reference wheel).
-test: build ctest unit conformance emulator-tests integration integration-ref
+# emulator (our client, then the reference wheel), then the sanitizer run.
+test: build ctest unit conformance emulator-tests integration integration-ref asan
 
 aerospike-client-c/test/run_tests: $(CORE_SRC) $(CORE_TEST_SRC) $(shell find aerospike-client-c/include -name '*.h')
 	$(CC) $(CFLAGS_CORE) -O1 -g -o $@ $(CORE_TEST_SRC) $(CORE_SRC) $(CORE_LIBS)

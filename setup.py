@@ -45,7 +45,7 @@ core = Extension(
     "aerospike._core",
     sources=sources(),
     include_dirs=["aerospike-client-c/include", "src/ext"],
-    libraries=["ssl", "crypto", "z", "pthread"],
+    libraries=["ssl", "crypto", "z", "crypt", "pthread"],
     extra_compile_args=compile_args(),
     extra_link_args=link_args(),
 )

@@ -10,6 +10,7 @@ import time
 
 from .clock import Clock
 from .partitions import N_PARTITIONS, PartitionMap
+from .security import Security
 from .server import Node
 from .storage import DEFAULT_NAMESPACES, Store
 
@@ -107,6 +108,7 @@ class Emulator:
         cluster_name=None,
         clock=None,
         process=False,
+        users=None,
     ):
         if nodes < 1:
             raise ValueError("nodes must be at least 1")
@@ -118,10 +120,12 @@ class Emulator:
             "replication_factor": replication_factor,
             "default_ttl": default_ttl,
             "cluster_name": cluster_name,
+            "users": dict(users) if users else None,
         }
         self.process = process
         self.host = host
         self.cluster_name = cluster_name
+        self.security = Security(users) if users else None
         self._remote = None
         self._remote_seeds = None
         if process:

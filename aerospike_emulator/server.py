@@ -62,6 +62,7 @@ class Connection(asyncio.Protocol):
         self.node = node
         self.transport = None
         self.buf = bytearray()
+        self.authenticated = False
 
     def connection_made(self, transport):
         self.transport = transport
@@ -97,7 +98,15 @@ class Connection(asyncio.Protocol):
             body = bytes(buf[8:end])
             del buf[:end]
             try:
-                reply = node.handle(ptype, body)
+                security = node.cluster.security
+                if security is None:
+                    reply = node.handle(ptype, body)
+                elif ptype == T_ADMIN:
+                    reply = security.handle(self, body)
+                elif not self.authenticated:
+                    reply = security.refuse(ptype)
+                else:
+                    reply = node.handle(ptype, body)
             except Exception:
                 log.exception("request failed on node %s", node.name)
                 self.close()

@@ -13,7 +13,7 @@ TEST_SRC=$(find aerospike-client-c/test -name '*.c' | sort)
 
 echo "== C unit tests (ASan + UBSan)"
 ${CC:-gcc} -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O1 -g $SAN -Iaerospike-client-c/include \
-	-o aerospike-client-c/test/run_tests_asan $TEST_SRC $CORE_SRC -lssl -lcrypto -lz -lpthread
+	-o aerospike-client-c/test/run_tests_asan $TEST_SRC $CORE_SRC -lssl -lcrypto -lz -lcrypt -lpthread
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	./aerospike-client-c/test/run_tests_asan
 

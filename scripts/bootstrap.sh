@@ -14,6 +14,7 @@ REF_VERSION=${AEROSPIKE_REF_VERSION:-19.3.0}
 need_pkgs=()
 [ -f /usr/include/openssl/ssl.h ] || need_pkgs+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || need_pkgs+=(zlib1g-dev)
+[ -f /usr/include/crypt.h ] || need_pkgs+=(libcrypt-dev)
 command -v gcc >/dev/null || need_pkgs+=(gcc)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	SUDO=""

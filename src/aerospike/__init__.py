@@ -74,9 +74,7 @@ def client(config):
     Raises a subclass of `aerospike.exception.AerospikeError` when the config
     is invalid (ParamError) or no node can be reached.
     """
-    c = Client(config)
-    c.connect()
-    return c
+    return Client(config)
 
 
 # ---- logging -------------------------------------------------------------

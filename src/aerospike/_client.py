@@ -50,6 +50,11 @@ class Client(_core.Client):
 
     __module__ = "aerospike"
 
+    def __init__(self, config):
+        """Validate `config` and connect, as the reference client does."""
+        super().__init__(config)
+        self.connect()
+
     # ---- info --------------------------------------------------------------
 
     def info_random_node(self, command, policy=None):

@@ -300,6 +300,9 @@ PyObject* client_operate_ordered(ClientObject* self, PyObject* args, PyObject* k
 PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_nodes(ClientObject* self, PyObject* unused);
 
+/* The user name and password for logins (client.c). */
+bool set_credentials(ClientObject* self, PyObject* user, PyObject* password);
+
 /* Config parsing (config.c). */
 bool config_parse(ClientObject* self, PyObject* config);
 

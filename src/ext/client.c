@@ -5,6 +5,7 @@
  * the node list). aerospike/_client.py subclasses this type.
  */
 #include "binding.h"
+#include <aerospike/as_admin.h>
 #include <aerospike/as_crypto.h>
 #include <aerospike/as_info.h>
 
@@ -45,6 +46,34 @@ static void client_dealloc(ClientObject* self)
 	Py_TYPE(self)->tp_free((PyObject*)self);
 }
 
+/* Keeps the user name and the bcrypt hash of the password for logins. */
+bool set_credentials(ClientObject* self, PyObject* user, PyObject* password)
+{
+	const char* u = PyUnicode_Check(user) ? PyUnicode_AsUTF8(user) : NULL;
+	const char* pw = PyUnicode_Check(password) ? PyUnicode_AsUTF8(password) : NULL;
+	if (!u || !pw) {
+		PyErr_Clear();
+		raise_param("connect: username and password must both be strings");
+		return false;
+	}
+	if (strlen(u) >= 64 || strlen(pw) >= 64) {
+		raise_param("connect: username and password must be shorter than 64 bytes");
+		return false;
+	}
+	char hash[AS_PASSWORD_HASH_SIZE + 1];
+	as_error err;
+	as_error_reset(&err);
+	if (!as_password_hash(pw, hash, &err)) {
+		raise_error(&err);
+		return false;
+	}
+	free(self->cfg.user);
+	free(self->cfg.password_hash);
+	self->cfg.user = strdup(u);
+	self->cfg.password_hash = strdup(hash);
+	return true;
+}
+
 static PyObject* client_connect(ClientObject* self, PyObject* args, PyObject* kwargs)
 {
 	static char* kwlist[] = {"username", "password", NULL};
@@ -58,9 +87,10 @@ static PyObject* client_connect(ClientObject* self, PyObject* args, PyObject* kw
 	if (self->holder) {
 		return Py_NewRef(self);
 	}
-	if (user != Py_None || self->cfg.user) {
-		return raise_code(51, "Security is not supported by this client build: connect without "
-							  "a user name");
+	if (user != Py_None || password != Py_None) {
+		if (!set_credentials(self, user, password)) {
+			return NULL;
+		}
 	}
 	py_cluster* h = calloc(1, sizeof(py_cluster));
 	if (!h) {

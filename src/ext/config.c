@@ -271,6 +271,17 @@ static bool parse_serialization(ClientObject* self, PyObject* ser)
 	return true;
 }
 
+/* `user` and `password` in the config (both, or neither). */
+static bool credentials(ClientObject* self, PyObject* config)
+{
+	PyObject* user = PyDict_GetItemString(config, "user");
+	PyObject* password = PyDict_GetItemString(config, "password");
+	if ((!user || user == Py_None) && (!password || password == Py_None)) {
+		return true;
+	}
+	return set_credentials(self, user ? user : Py_None, password ? password : Py_None);
+}
+
 bool config_parse(ClientObject* self, PyObject* config)
 {
 	if (!PyDict_Check(config)) {
@@ -303,7 +314,7 @@ bool config_parse(ClientObject* self, PyObject* config)
 		dict_get_bool(config, "use_services_alternate", &c->use_services_alternate, "config") &&
 		dict_get_bool(config, "fail_if_not_connected", &c->fail_if_seed_unreachable, "config") &&
 		opt_str(config, "cluster_name", &c->cluster_name, "config") &&
-		opt_str(config, "user", &c->user, "config") &&
+		credentials(self, config) &&
 		parse_tls(self, PyDict_GetItemString(config, "tls")) &&
 		parse_policies(self, PyDict_GetItemString(config, "policies")) &&
 		parse_serialization(self, PyDict_GetItemString(config, "serialization"));

@@ -148,3 +148,18 @@ def test_hosts_may_carry_a_tls_name_slot(seeds):
         assert c.is_connected()
     finally:
         c.close()
+
+
+def test_client_class_connects_on_construction(config):
+    # As in the reference client, aerospike.Client(config) connects at once.
+    c = aerospike.Client(config)
+    try:
+        assert c.is_connected()
+    finally:
+        c.close()
+    assert not c.is_connected()
+
+
+def test_client_class_on_a_dead_seed_raises_at_construction():
+    with pytest.raises(ex.ConnectionError):
+        aerospike.Client({"hosts": [("127.0.0.1", _free_port())]})

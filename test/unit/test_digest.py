@@ -52,7 +52,7 @@ def test_partition_id_is_low_12_bits_of_first_two_bytes_le():
 
 
 def test_client_partition_id_matches_module():
-    client = aerospike.Client({"hosts": [("127.0.0.1", 1)]})
+    client = aerospike._core.Client({"hosts": [("127.0.0.1", 1)]})
     assert client.get_key_partition_id("test", "demo", "key1") == 492
 
 

@@ -5,6 +5,8 @@
  * nodes that went away.
  */
 #include "as_cluster_internal.h"
+#include <aerospike/as_admin.h>
+#include <aerospike/as_proto.h>
 #include <aerospike/as_info.h>
 #include <aerospike/as_log.h>
 #include <errno.h>
@@ -73,6 +75,42 @@ void as_cluster_config_destroy(as_cluster_config* cfg)
 
 /* ---- sockets --------------------------------------------------------- */
 
+/* Logs in on a fresh connection (protocol.md 11): LOGIN with the user and
+ * the password hash; a server without security answers 52, which is fine. */
+static int login(as_cluster* c, as_socket* s, uint64_t deadline_ms, as_error* err)
+{
+	uint8_t stack[256];
+	as_buf b;
+	as_buf_init(&b, stack, sizeof(stack));
+	as_admin_login_request(&b, c->cfg.user, c->cfg.password_hash);
+	int rc = b.oom ? as_error_set(err, AS_ERR_CLIENT, "Out of memory")
+				   : as_socket_write(s, b.data, b.len, deadline_ms, err);
+	as_buf_destroy(&b);
+	uint8_t header[AS_ADMIN_HEADER_SIZE];
+	if (rc == 0) {
+		rc = as_socket_read(s, header, sizeof(header), deadline_ms, err);
+	}
+	if (rc == 0) {
+		uint8_t type;
+		uint64_t size;
+		if (!as_proto_parse_header(header, &type, &size) || type != AS_PROTO_TYPE_ADMIN ||
+			size < AS_ADMIN_HEADER_SIZE - 8) {
+			return as_error_set(err, AS_ERR_CLIENT, "Invalid login reply");
+		}
+		rc = as_admin_check_result(header, err);
+		/* The session token and its TTL follow; a fresh LOGIN on each new
+		 * connection needs neither, so they are read and dropped. */
+		uint64_t rest = size - (AS_ADMIN_HEADER_SIZE - 8);
+		uint8_t sink[512];
+		while (rc == 0 && rest > 0) {
+			size_t n = rest > sizeof(sink) ? sizeof(sink) : (size_t)rest;
+			rc = as_socket_read(s, sink, n, deadline_ms, err);
+			rest -= n;
+		}
+	}
+	return rc;
+}
+
 int as__cluster_connect_socket(as_cluster* c, const as_address* addr, const char* tls_name,
 	uint64_t deadline_ms, as_socket* s, as_error* err)
 {
@@ -80,7 +118,16 @@ int as__cluster_connect_socket(as_cluster* c, const as_address* addr, const char
 	if (deadline_ms && deadline_ms < connect_deadline) {
 		connect_deadline = deadline_ms;
 	}
-	return as_socket_connect(s, addr, c->tls, tls_name, connect_deadline, err);
+	int rc = as_socket_connect(s, addr, c->tls, tls_name, connect_deadline, err);
+	if (rc == 0 && c->cfg.user && *c->cfg.user) {
+		uint64_t login_deadline = as_clock_ms() + c->cfg.login_timeout_ms;
+		rc = login(c, s, login_deadline, err);
+		if (rc != 0) {
+			as_socket_close(s);
+			s->fd = -1;
+		}
+	}
+	return rc;
 }
 
 /* ---- node list -------------------------------------------------------- */
@@ -167,8 +214,9 @@ static as_node* validate_host(as_cluster* c, const as_address* addr, const char*
 	as_buf_init(&resp, stack, sizeof(stack));
 	as_node* n = NULL;
 	char name[AS_NODE_NAME_MAX], gen[32], text[256];
-	if (as__info_on_socket(&s, cmd, strlen(cmd), deadline, &resp, err) != 0) {
-		goto done;
+	if (as__info_on_socket(&s, cmd, strlen(cmd), deadline, &resp, err) != 0 ||
+		as_info_check_error((const char*)resp.data, resp.len, err) != 0) {
+		goto done; /* e.g. 80 from a secured server we did not log in to */
 	}
 	if (!value_of(&resp, "node", name, sizeof(name)) || !name[0]) {
 		as_error_set(err, AS_ERR_INVALID_NODE, "Node name not returned by %s", addr->host);
@@ -534,8 +582,13 @@ as_cluster* as_cluster_create(const as_cluster_config* cfg, as_error* err)
 	as_error_reset(&seed_err);
 	const as_host* failed;
 	if (!seed(c, &seed_err, &failed)) {
-		as_error_set(err, AS_ERR_CONNECTION, "Failed to connect%s%s",
-			seed_err.message[0] ? ": " : "", seed_err.message);
+		if (seed_err.code > 0) {
+			*err = seed_err; /* the server refused: a login result, say */
+		}
+		else {
+			as_error_set(err, AS_ERR_CONNECTION, "Failed to connect%s%s",
+				seed_err.message[0] ? ": " : "", seed_err.message);
+		}
 		as_cluster_destroy(c);
 		return NULL;
 	}
