@@ -24,6 +24,9 @@ class RemoteServer:
     def start(self):
         pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env = dict(os.environ)
+        # A sanitizer runtime preloaded for the client under test has no business in the
+        # server process (it also breaks Python's crypt module there).
+        env.pop("LD_PRELOAD", None)
         env["PYTHONPATH"] = pkg_parent + os.pathsep + env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aerospike_emulator.remote", json.dumps(self.config)],

@@ -18,9 +18,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# The bcrypt hashes (protocol.md 11) of "secret" and "pw": given as hashes, the emulator
+# needs no bcrypt of its own (Python's crypt module is deprecated and gone in 3.13).
+USERS = {
+    "admin": "$2a$10$7EqJtq98hPqEX7fNZaFWoOu7NRZ0i7m5NbgPBEsHTCoJzZDEKQRb.",
+    "reader": "$2a$10$7EqJtq98hPqEX7fNZaFWoOlrb4wZ3oZ6Djw9VVBeTqr60b2/Jm5zC",
+}
+
+
 @pytest.fixture(scope="module")
 def secured():
-    emu = Emulator(port=0, process=True, users={"admin": "secret", "reader": "pw"})
+    emu = Emulator(port=0, process=True, users=USERS)
     emu.start()
     try:
         yield emu

@@ -18,7 +18,13 @@ bool as_password_hash(const char* password, char* out, as_error* err)
 		as_error_set(err, AS_ERR_CLIENT, "Out of memory");
 		return false;
 	}
+#ifdef CRYPT_OUTPUT_SIZE
+	/* libxcrypt: crypt_rn takes the buffer size and is not intercepted by
+	 * sanitizers (whose crypt_r hook assumes glibc's older struct). */
+	const char* hash = crypt_rn(password, AS_PASSWORD_SALT, data, (int)sizeof(*data));
+#else
 	const char* hash = crypt_r(password, AS_PASSWORD_SALT, data);
+#endif
 	bool ok = hash && hash[0] == '$' && strlen(hash) == AS_PASSWORD_HASH_SIZE;
 	if (ok) {
 		memcpy(out, hash, AS_PASSWORD_HASH_SIZE + 1);
