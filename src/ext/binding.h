@@ -282,6 +282,11 @@ PyObject* reply_meta(const as_msg* m);
  * as a list of (name, value) pairs in reply order. */
 PyObject* reply_bins(const as_msg* m, const decode_ctx* dc, bool as_list);
 PyObject* reply_user_key(const as_msg* m); /* from the KEY field, or None */
+
+/* (key, meta, bins) of a reply, or (key, meta) when bins_as is REPLY_NO_BINS. */
+enum { REPLY_NO_BINS, REPLY_BINS_DICT, REPLY_BINS_LIST };
+PyObject* reply_record(const py_key* k, PyObject* user_key, const as_msg* m, const decode_ctx* dc,
+	int bins_as);
 PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt);
 
 /* Method implementations, one file per family. */

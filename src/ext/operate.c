@@ -81,18 +81,7 @@ static PyObject* do_operate(ClientObject* self, PyObject* args, PyObject* kwargs
 	}
 	decode_ctx dc;
 	client_decode_ctx(self, &p, &dc);
-	PyObject* key = key_build(&k, k.user_key);
-	PyObject* meta_out = key ? reply_meta(&m) : NULL;
-	PyObject* bins = NULL;
-	if (meta_out) {
-		bins = reply_bins(&m, &dc, ordered);
-	}
-	if (bins) {
-		result = PyTuple_Pack(3, key, meta_out, bins);
-	}
-	Py_XDECREF(key);
-	Py_XDECREF(meta_out);
-	Py_XDECREF(bins);
+	result = reply_record(&k, k.user_key, &m, &dc, ordered ? REPLY_BINS_LIST : REPLY_BINS_DICT);
 
 done:
 	as_buf_destroy(&ops_buf);

@@ -112,11 +112,7 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 			raise_result(&m, &k, false);
 			goto done;
 		}
-		PyObject* key = key_build(&k, k.user_key);
-		PyObject* meta = key ? reply_meta(&m) : NULL;
-		result = meta ? PyTuple_Pack(2, key, meta) : NULL;
-		Py_XDECREF(key);
-		Py_XDECREF(meta);
+		result = reply_record(&k, k.user_key, &m, NULL, REPLY_NO_BINS);
 		goto done;
 	}
 	if (m.result_code != 0) {
@@ -129,16 +125,10 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 	 * the key, when the caller's key is echoed (as the reference does). */
 	PyObject* user =
 		kind == READ_GET && p.key != 1 ? reply_user_key(&m) : Py_NewRef(k.user_key);
-	PyObject* key = user ? key_build(&k, user) : NULL;
-	Py_XDECREF(user);
-	PyObject* meta = key ? reply_meta(&m) : NULL;
-	PyObject* bins_out = meta ? reply_bins(&m, &dc, false) : NULL;
-	if (bins_out) {
-		result = PyTuple_Pack(3, key, meta, bins_out);
+	if (user) {
+		result = reply_record(&k, user, &m, &dc, REPLY_BINS_DICT);
+		Py_DECREF(user);
 	}
-	Py_XDECREF(key);
-	Py_XDECREF(meta);
-	Py_XDECREF(bins_out);
 
 done:
 	request_destroy(&r);

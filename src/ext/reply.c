@@ -69,6 +69,25 @@ PyObject* reply_bins(const as_msg* m, const decode_ctx* dc, bool as_list)
 	return out;
 }
 
+PyObject* reply_record(const py_key* k, PyObject* user_key, const as_msg* m, const decode_ctx* dc,
+	int bins_as)
+{
+	PyObject* key = key_build(k, user_key);
+	PyObject* meta = key ? reply_meta(m) : NULL;
+	PyObject* out = NULL;
+	if (meta && bins_as == REPLY_NO_BINS) {
+		out = PyTuple_Pack(2, key, meta);
+	}
+	else if (meta) {
+		PyObject* bins = reply_bins(m, dc, bins_as == REPLY_BINS_LIST);
+		out = bins ? PyTuple_Pack(3, key, meta, bins) : NULL;
+		Py_XDECREF(bins);
+	}
+	Py_XDECREF(key);
+	Py_XDECREF(meta);
+	return out;
+}
+
 PyObject* reply_user_key(const as_msg* m)
 {
 	const uint8_t* cur = m->fields;
