@@ -10,7 +10,8 @@ from .errors import (
     PARAMETER,
     AsError,
 )
-from .msgpack import Blob, MsgpackError, Unpacker
+from .msgpack import Blob
+from .opargs import int_arg, op_args
 from .values import P_BLOB, int_particle, wrap_int64
 
 CREATE_ONLY = 1
@@ -42,28 +43,7 @@ class _Quiet(Exception):
     """A NO_FAIL refusal: the op does nothing."""
 
 
-def _args(value):
-    u = Unpacker(bytes(value))
-    try:
-        n = u.read_array_header()
-        code = u.unpack()
-        args = [u.unpack() for _ in range(n - 1)]
-    except MsgpackError:
-        raise AsError(PARAMETER) from None
-    if type(code) is not int or not u.at_end():
-        raise AsError(PARAMETER)
-    return code, args
 
-
-def _int(args, i, default=None):
-    if i >= len(args):
-        if default is None:
-            raise AsError(PARAMETER)
-        return default
-    v = args[i]
-    if type(v) is bool or type(v) is not int:
-        raise AsError(PARAMETER)
-    return v
 
 
 def _buf(args, i):
@@ -114,7 +94,7 @@ def _put(data, off, n, value):
 def _modify(data, code, args):
     """Returns the new blob bytes (data may be None for a missing bin)."""
     pol_index = {0: 1, 1: 2, 2: 2, 7: 2, 8: 3, 9: 3, 10: 3, 11: 3, 12: 3}.get(code, 3)
-    flags = _int(args, pol_index, 0) if len(args) > pol_index and args[pol_index] is not None \
+    flags = int_arg(args, pol_index, 0) if len(args) > pol_index and args[pol_index] is not None \
         else 0
     if code not in _ALLOWED:
         raise AsError(PARAMETER)
@@ -127,8 +107,8 @@ def _modify(data, code, args):
             _fail(flags, BIN_NOT_FOUND)
         data = b""
     if code == 0:
-        size = _int(args, 0)
-        rflags = _int(args, 2, 0)
+        size = int_arg(args, 0)
+        rflags = int_arg(args, 2, 0)
         if size < 0 or rflags & ~7 or (rflags & GROW_ONLY and rflags & SHRINK_ONLY):
             raise AsError(PARAMETER)
         cur = len(data)
@@ -139,7 +119,7 @@ def _modify(data, code, args):
             return pad + data if rflags & RESIZE_FROM_FRONT else data + pad
         return data[cur - size :] if rflags & RESIZE_FROM_FRONT else data[:size]
     if code == 1:
-        off = _int(args, 0)
+        off = int_arg(args, 0)
         buf = _buf(args, 1)
         if off < 0:
             raise AsError(PARAMETER)
@@ -147,8 +127,8 @@ def _modify(data, code, args):
             data = data + bytes(off - len(data))
         return data[:off] + buf + data[off:]
     if code == 2:
-        off = _int(args, 0)
-        size = _int(args, 1)
+        off = int_arg(args, 0)
+        size = int_arg(args, 1)
         if size <= 0:
             raise AsError(PARAMETER)
         if off < 0:
@@ -162,8 +142,8 @@ def _modify(data, code, args):
                 _fail(flags, PARAMETER)
             size = len(data) - off
         return data[:off] + data[off + size :]
-    bit_off = _int(args, 0)
-    nbits = _int(args, 1)
+    bit_off = int_arg(args, 0)
+    nbits = int_arg(args, 1)
     if code in (3, 4, 5, 6):
         buf = _buf(args, 2)
         if len(buf) * 8 < nbits:
@@ -178,18 +158,18 @@ def _modify(data, code, args):
         off, n = _range(len(data), bit_off, nbits, flags, True)
         return _put(data, off, n, ~_get(data, off, n))
     if code in (8, 9):
-        shift = _int(args, 2)
+        shift = int_arg(args, 2)
         off, n = _range(len(data), bit_off, nbits, flags, True)
         cur = _get(data, off, n)
         new = (cur << shift) if code == 8 else (cur >> shift)
         return _put(data, off, n, new)
     if nbits > 64:
         raise AsError(PARAMETER)
-    value = _int(args, 2)
+    value = int_arg(args, 2)
     off, n = _range(len(data), bit_off, nbits, flags, False)
     if code == 12:
         return _put(data, off, n, value)
-    action = _int(args, 4, 0)
+    action = int_arg(args, 4, 0)
     if action & ~7 or (action & SATURATE and action & WRAP):
         raise AsError(PARAMETER)
     signed = action & SIGNED
@@ -210,8 +190,8 @@ def _modify(data, code, args):
 
 
 def _read(data, code, args):
-    bit_off = _int(args, 0)
-    nbits = _int(args, 1)
+    bit_off = int_arg(args, 0)
+    nbits = int_arg(args, 1)
     off, n = _range(len(data), bit_off, nbits, 0, False)
     cur = _get(data, off, n)
     if code == 50:
@@ -231,14 +211,14 @@ def _read(data, code, args):
     if code == 54:
         if n > 64:
             raise AsError(PARAMETER)
-        if _int(args, 2, 0) and cur >> (n - 1):
+        if int_arg(args, 2, 0) and cur >> (n - 1):
             cur -= 1 << n
         return wrap_int64(cur)
     raise AsError(PARAMETER)
 
 
 def modify_op(ctx, name, value):
-    code, args = _args(value)
+    code, args = op_args(value)
     bins = ctx.bins
     p = bins.get(name)
     if p is not None and p[0] != P_BLOB:
@@ -252,7 +232,7 @@ def modify_op(ctx, name, value):
 
 
 def read_op(ctx, name, value):
-    code, args = _args(value)
+    code, args = op_args(value)
     p = ctx.bins.get(name)
     if p is None:
         return None

@@ -12,7 +12,8 @@ from .errors import (
     PARAMETER,
     AsError,
 )
-from .msgpack import Blob, MsgpackError, Unpacker, pack
+from .msgpack import Blob, pack
+from .opargs import int_arg, op_args
 from .values import P_HLL, float_particle, int_particle
 
 M64 = 0xFFFFFFFFFFFFFFFF
@@ -244,30 +245,6 @@ def _element_bytes(v):
 # Op execution.
 
 
-def _args(value):
-    u = Unpacker(bytes(value))
-    try:
-        n = u.read_array_header()
-        code = u.unpack()
-        args = [u.unpack() for _ in range(n - 1)]
-    except MsgpackError:
-        raise AsError(PARAMETER) from None
-    if type(code) is not int:
-        raise AsError(PARAMETER)
-    return code, args
-
-
-def _int_arg(args, i, default=None):
-    if i >= len(args):
-        if default is None:
-            raise AsError(PARAMETER)
-        return default
-    v = args[i]
-    if type(v) is not int:
-        raise AsError(PARAMETER)
-    return v
-
-
 def _hll_list(v):
     items = v if isinstance(v, list) else [v]
     out = []
@@ -302,7 +279,7 @@ def _check_bits(ib, mh):
 
 
 def modify_op(ctx, name, value):
-    code, args = _args(value)
+    code, args = op_args(value, whole=False)
     bins = ctx.bins
     cur_p = bins.get(name)
     if cur_p is not None and cur_p[0] != P_HLL:
@@ -317,9 +294,9 @@ def modify_op(ctx, name, value):
 def _modify(h, code, args):
     # Returns (result particle or None, new HLL or None).
     if code == 0:
-        ib = _int_arg(args, 0, -1)
-        mh = _int_arg(args, 1, -1)
-        flags = _int_arg(args, 2, 0)
+        ib = int_arg(args, 0, -1)
+        mh = int_arg(args, 1, -1)
+        flags = int_arg(args, 2, 0)
         _check_flags(flags, F_CREATE_ONLY | F_UPDATE_ONLY | F_NO_FAIL)
         _check_bits(ib, mh)
         if _flag_refuses(h, flags):
@@ -337,9 +314,9 @@ def _modify(h, code, args):
     if code == 1:
         if not args or not isinstance(args[0], list):
             raise AsError(PARAMETER)
-        ib = _int_arg(args, 1, -1)
-        mh = _int_arg(args, 2, -1)
-        flags = _int_arg(args, 3, 0)
+        ib = int_arg(args, 1, -1)
+        mh = int_arg(args, 2, -1)
+        flags = int_arg(args, 3, 0)
         _check_flags(flags, F_CREATE_ONLY | F_NO_FAIL)
         _check_bits(ib, mh)
         if _flag_refuses(h, flags):
@@ -360,7 +337,7 @@ def _modify(h, code, args):
         if not args:
             raise AsError(PARAMETER)
         others = _hll_list(args[0])
-        flags = _int_arg(args, 1, 0)
+        flags = int_arg(args, 1, 0)
         _check_flags(flags, F_CREATE_ONLY | F_UPDATE_ONLY | F_NO_FAIL | F_ALLOW_FOLD)
         if _flag_refuses(h, flags):
             return None, None
@@ -378,7 +355,7 @@ def _modify(h, code, args):
             raise AsError(BIN_NOT_FOUND)
         return int_particle(estimate(h)), h
     if code == 4:
-        ib = _int_arg(args, 0)
+        ib = int_arg(args, 0)
         if h is None:
             raise AsError(BIN_NOT_FOUND)
         if not MIN_INDEX_BITS <= ib <= MAX_INDEX_BITS:
@@ -402,7 +379,7 @@ def _flag_refuses(h, flags):
 
 
 def read_op(ctx, name, value):
-    code, args = _args(value)
+    code, args = op_args(value, whole=False)
     p = ctx.bins.get(name)
     if p is None:
         return None

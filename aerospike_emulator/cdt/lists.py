@@ -7,13 +7,13 @@ import bisect
 from ..errors import ELEMENT_EXISTS, INCOMPATIBLE_TYPE, OP_NOT_APPLICABLE, PARAMETER, AsError
 from ..msgpack import CList
 from ..values import compare, has_special, sort_key, wrap_int64
+from ..opargs import int_arg
 from .select import (
     NO_RESULT,
     Selection,
     build_result,
     check_rt,
     count_less,
-    int_arg,
     invert,
     norm_index,
     rank_order,

@@ -5,6 +5,7 @@
 from ..errors import ELEMENT_EXISTS, ELEMENT_NOT_FOUND, OP_NOT_APPLICABLE, PARAMETER, AsError
 from ..msgpack import Blob, CMap
 from ..values import compare, has_special, sort_key, wrap_int64
+from ..opargs import int_arg
 from .select import (
     NO_RESULT,
     RT_COUNT,
@@ -20,7 +21,6 @@ from .select import (
     build_result,
     check_rt,
     count_less,
-    int_arg,
     invert,
     norm_index,
     split_rt,

@@ -29,17 +29,6 @@ RANGE_TYPES = (RT_INDEX_RANGE, RT_REVINDEX_RANGE, RT_RANK_RANGE, RT_REVRANK_RANG
 NO_RESULT = object()
 
 
-def int_arg(args, i, default=None):
-    if i >= len(args):
-        if default is None:
-            raise AsError(PARAMETER)
-        return default
-    v = args[i]
-    if type(v) is not int:
-        raise AsError(PARAMETER)
-    return v
-
-
 def split_rt(rt):
     if type(rt) is not int:
         raise AsError(PARAMETER)
