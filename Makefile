@@ -11,7 +11,7 @@ CFLAGS_CORE := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iaerospike-client-c
 CORE_LIBS := -lssl -lcrypto -lz -lcrypt -lpthread
 PYTEST  := -m pytest -q -p no:cacheprovider
 
-.PHONY: setup build demo test ctest unit conformance integration integration-ref emulator-tests docs \
+.PHONY: setup build demo lint test ctest unit conformance integration integration-ref emulator-tests docs \
 	asan bench clean
 
 setup:
@@ -26,7 +26,7 @@ demo: build
 # The whole suite: C unit tests, Python unit tests, wire-vector conformance,
 # the emulator's own tests, and the integration suite run twice against the
 # emulator (our client, then the reference wheel), then the sanitizer run.
-test: build ctest unit conformance emulator-tests integration integration-ref asan
+test: build lint ctest unit conformance emulator-tests integration integration-ref asan
 
 aerospike-client-c/test/run_tests: $(CORE_SRC) $(CORE_TEST_SRC) $(shell find aerospike-client-c/include -name '*.h')
 	$(CC) $(CFLAGS_CORE) -O1 -g -o $@ $(CORE_TEST_SRC) $(CORE_SRC) $(CORE_LIBS)
@@ -48,6 +48,10 @@ integration: build
 
 integration-ref: setup
 	$(REFPATH) $(REFPY) $(PYTEST) test/integration
+
+# Python lint: pyflakes-level errors anywhere in the tree.
+lint: setup
+	.venv/bin/ruff check --select F,E9 src aerospike_emulator test bench examples
 
 # The same C core and binding built with AddressSanitizer and UBSan, then
 # the C unit tests, the Python unit tests and the integration suite.
