@@ -159,6 +159,10 @@ def _modify_at(container, ctx_items, apply, op_is_list, leaf=None):
             raise AsError(OP_NOT_APPLICABLE)
         if len(ctx_items) == 1 and leaf is not None:
             child = leaf()
+        elif ctype & 0x30 == CTX_MAP:
+            # A map key's create flag orders the map the key goes into; the new child takes
+            # the flag of the context item that will look into it.
+            child = _create_child(ctx_items[1][0], child_is_list)
         else:
             child = _create_child(ctype, child_is_list)
         if ctype & 0x30 == CTX_LIST:
@@ -176,7 +180,11 @@ def _modify_at(container, ctx_items, apply, op_is_list, leaf=None):
             items.append(new_child if new_child is not None else child)
             return new_list(items, getattr(container, "flags", 0)), result
         new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list, leaf)
-        items = list(container.items()) + [(cval, new_child if new_child is not None else child)]
+        items = list(container.items())
+        at = len(items)
+        if ctype & 0x80:  # created as a key-ordered map: the key goes to its sorted place
+            at = next((i for i, (k, _) in enumerate(items) if compare(k, cval) > 0), at)
+        items.insert(at, (cval, new_child if new_child is not None else child))
         return new_map(items, getattr(container, "flags", 0)), result
     child = container[pos]
     new_child, result = _modify_at(child, ctx_items[1:], apply, op_is_list, leaf)

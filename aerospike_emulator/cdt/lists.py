@@ -36,6 +36,7 @@ def is_ordered(lst):
 
 
 def new_list(items, flags):
+    flags &= 0x01  # the persist-index flag (0x10) is not visible in answers
     if flags:
         lst = CList(items, flags)
         if flags & 1:

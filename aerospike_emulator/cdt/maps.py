@@ -42,8 +42,10 @@ def map_flags(m):
 
 
 def new_map(items, flags):
-    """A map with the given order flags; ordered maps keep their keys sorted."""
-    flags &= 0x13
+    """A map with the given order flags; ordered maps keep their keys sorted. The
+    persist-index flag (0x10) only changes how a server stores the map, never what it
+    answers, so it is not kept."""
+    flags &= 0x03
     if flags & 3 == 2:
         flags &= ~3
     if flags & 1:

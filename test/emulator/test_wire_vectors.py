@@ -20,10 +20,9 @@ PENDING_AREAS = {
 # Single scenarios of the in-scope areas that depend on a later issue.
 PENDING_SCENARIOS = {
     "expressions/batch-read-filter": "batch commands arrive with the batch issue",
-    "list/remove-by-value-rank-range-relative": "rank-range result order (CDT issue)",
-    "list/ctx-map-key-create": "create-on-miss element types (CDT issue)",
-    "map/ctx-two-levels-create": "create-on-miss element types (CDT issue)",
-    "map/put-items-persist-index": "persist-index flag in stored maps (CDT issue)",
+    "list/remove-by-value-rank-range-relative": (
+        "which of two equal values a rank range removes from an unordered list (CDT issue)"
+    ),
 }
 
 
