@@ -46,6 +46,7 @@ __version__ = "19.3.0"
 
 def _init():
     from aerospike_helpers import HyperLogLog
+    from aerospike_helpers.batch.records import BatchRecord, BatchRecords
 
     _core._init_types(
         class_for_code=exception.class_for_code,
@@ -56,6 +57,8 @@ def _init():
         wildcard=CDTWildcard,
         infinite=CDTInfinite,
         hyperloglog=HyperLogLog,
+        batch_record=BatchRecord,
+        batch_records=BatchRecords,
         json_dumps=_json.dumps,
         json_loads=_json.loads,
     )

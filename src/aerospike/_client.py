@@ -9,6 +9,7 @@ timeout)` and `_nodes()`.
 
 import base64
 import time
+import warnings
 
 from aerospike import _core, exception
 
@@ -43,6 +44,18 @@ def _strip_name(reply):
     """'name\\tvalue\\n' -> 'value\\n' (what info_all reports per node)."""
     tab = reply.find("\t")
     return reply[tab + 1:] if tab >= 0 else reply
+
+
+def _deprecated(name, instead):
+    warnings.warn(f"{name}() is deprecated; use {instead}()", DeprecationWarning, stacklevel=3)
+
+
+def _tuple(batch_record, size):
+    """A batch record as the old calls returned it: its record, or the key
+    with None for the meta (and bins) when the record is missing."""
+    if batch_record.record is not None:
+        return batch_record.record
+    return (batch_record.key,) + (None,) * (size - 1)
 
 
 class Client(_core.Client):
@@ -90,6 +103,28 @@ class Client(_core.Client):
             {"address": host, "port": port, "node_name": name}
             for name, host, port in self._nodes()
         ]
+
+    # ---- deprecated batch calls (dropped by the reference in 19; kept) --------
+
+    def get_many(self, keys, policy=None):
+        """Deprecated: use batch_read. [(key, meta, bins)], None for missing ones."""
+        _deprecated("get_many", "batch_read")
+        return [_tuple(r, 3) for r in self.batch_read(keys, policy=policy).batch_records]
+
+    def exists_many(self, keys, policy=None):
+        """Deprecated: use batch_read(keys, []). [(key, meta)], meta None when missing."""
+        _deprecated("exists_many", "batch_read")
+        return [_tuple(r, 2) for r in self.batch_read(keys, [], policy=policy).batch_records]
+
+    def select_many(self, keys, bins, policy=None):
+        """Deprecated: use batch_read(keys, bins). [(key, meta, bins)]."""
+        _deprecated("select_many", "batch_read")
+        return [_tuple(r, 3) for r in self.batch_read(keys, bins, policy=policy).batch_records]
+
+    def batch_get_ops(self, keys, ops, policy=None):
+        """Deprecated: use batch_operate. [(key, meta, bins)] of read operations."""
+        _deprecated("batch_get_ops", "batch_operate")
+        return [_tuple(r, 3) for r in self.batch_operate(keys, ops, policy).batch_records]
 
     # ---- truncate ----------------------------------------------------------
 

@@ -31,6 +31,8 @@ typedef struct py_types {
 	PyObject* wildcard;
 	PyObject* infinite;
 	PyObject* hyperloglog; /* aerospike_helpers.HyperLogLog */
+	PyObject* batch_record; /* aerospike_helpers.batch.records.BatchRecord */
+	PyObject* batch_records;
 	PyObject* json_dumps;  /* json.dumps */
 	PyObject* json_loads;
 	PyObject* serializer; /* module-level set_serializer callback or NULL */
@@ -101,6 +103,9 @@ typedef struct py_policy {
 	bool durable_delete;
 	bool compress;
 	bool deserialize;
+	bool allow_inline;	   /* batch */
+	bool allow_inline_ssd; /* batch */
+	bool respond_all_keys; /* batch */
 	bool send_bool_as_int;
 	PyObject* expressions; /* borrowed compiled expression, or NULL */
 	uint32_t timeout;	   /* info / admin */
@@ -303,6 +308,11 @@ PyObject* client_remove_bin(ClientObject* self, PyObject* args, PyObject* kwargs
 PyObject* client_operate(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_operate_ordered(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_batch_read(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_batch_operate(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_batch_apply(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_batch_remove(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_batch_write(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_nodes(ClientObject* self, PyObject* unused);
 
 /* The user name and password for logins (client.c). */

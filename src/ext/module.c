@@ -32,6 +32,8 @@ static PyObject* init_types(PyObject* module, PyObject* args, PyObject* kwargs)
 		{"wildcard", &g_types.wildcard},
 		{"infinite", &g_types.infinite},
 		{"hyperloglog", &g_types.hyperloglog},
+		{"batch_record", &g_types.batch_record},
+		{"batch_records", &g_types.batch_records},
 		{"json_dumps", &g_types.json_dumps},
 		{"json_loads", &g_types.json_loads},
 	};

@@ -15,6 +15,8 @@ void policy_defaults(py_policy* p, int kind)
 	p->cmd.max_retries = 0;
 	p->cmd.replica = AS_REPLICA_SEQUENCE;
 	p->deserialize = true;
+	p->allow_inline = true;
+	p->respond_all_keys = true;
 	p->timeout = 1000;
 	switch (kind) {
 	case POL_READ:
@@ -141,6 +143,9 @@ bool policy_parse(py_policy* out, const py_policy* defaults, PyObject* dict, con
 		dict_get_bool(dict, "durable_delete", &out->durable_delete, what) &&
 		dict_get_bool(dict, "compress", &out->compress, what) &&
 		dict_get_bool(dict, "deserialize", &out->deserialize, what) &&
+		dict_get_bool(dict, "allow_inline", &out->allow_inline, what) &&
+		dict_get_bool(dict, "allow_inline_ssd", &out->allow_inline_ssd, what) &&
+		dict_get_bool(dict, "respond_all_keys", &out->respond_all_keys, what) &&
 		dict_get_u32(dict, "timeout", &out->timeout, what);
 	if (!ok) {
 		return false;

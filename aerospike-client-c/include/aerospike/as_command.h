@@ -49,6 +49,17 @@ static inline uint32_t as_command_server_timeout(const as_command_policy* p)
 	return p->total_timeout;
 }
 
+/* Runs a command whose answer is a stream of messages (a batch) on node n:
+ * sends req and appends the body of every proto of the answer (after
+ * decompression) to resp, up to and including the AS_MSG with info3 LAST.
+ * Connection errors and timeouts are retried on the same node within the
+ * policy's limits. On failure err is filled (in_doubt for writes). */
+int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
+	size_t len, as_buf* resp, as_error* err);
+
+/* Inflates a type-4 proto body (protocol.md 1) into out (replacing it). */
+int as_command_inflate(const uint8_t* body, uint64_t size, as_buf* out, as_error* err);
+
 /* Reads one proto message from s: its header, then its body into resp
  * (decompressing type 4). *type gets the proto type. */
 int as_command_read_proto(as_socket* s, uint64_t deadline_ms, as_buf* resp, uint8_t* type,

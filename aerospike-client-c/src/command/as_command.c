@@ -11,7 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
-static int inflate_body(const uint8_t* body, uint64_t size, as_buf* resp, as_error* err)
+int as_command_inflate(const uint8_t* body, uint64_t size, as_buf* resp, as_error* err)
 {
 	if (size < 8) {
 		return as_error_set(err, AS_ERR_CLIENT, "Invalid compressed response");
@@ -84,7 +84,7 @@ int as_command_read_proto(as_socket* s, uint64_t deadline_ms, as_buf* resp, uint
 	if (*type == AS_PROTO_TYPE_MSG_COMPRESSED) {
 		as_buf plain;
 		as_buf_init(&plain, NULL, 0);
-		rc = inflate_body(resp->data, resp->len, &plain, err);
+		rc = as_command_inflate(resp->data, resp->len, &plain, err);
 		if (rc == 0) {
 			resp->len = 0;
 			as_buf_put(resp, plain.data, plain.len);

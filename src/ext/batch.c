@@ -1,0 +1,854 @@
+/*
+ * batch.c: the batch commands of Client (batch_read, batch_operate,
+ * batch_apply, batch_remove, batch_write) over the batch-index protocol
+ * (protocol.md 9). Every command becomes a list of rows; rows are grouped
+ * by the node of their partition, each node gets one batch message (rows
+ * that repeat the previous row's attributes are sent as REPEAT), and the
+ * answers are parsed back into BatchRecords. A batch of one row is sent as
+ * the equivalent single-record command, as the reference client does.
+ */
+#include "binding.h"
+#include <aerospike/as_crypto.h>
+
+enum { ROW_READ, ROW_WRITE, ROW_APPLY, ROW_REMOVE };
+
+#define ROW_FLAG_REPEAT 0x01
+#define ROW_FLAG_INFO 0x02
+#define ROW_FLAG_GEN 0x04
+#define ROW_FLAG_TTL 0x08
+#define PARENT_ALLOW_INLINE 0x01
+#define PARENT_ALLOW_INLINE_SSD 0x02
+#define PARENT_RESPOND_ALL_KEYS 0x04
+#define PARENT_REPORT_ERROR_RECORD 0x08
+
+/* What a row asks for, before encoding. */
+typedef struct batch_row {
+	py_key key;
+	int kind;
+	PyObject* target;	  /* batch_write: the record object to fill in; else NULL */
+	PyObject* ops;		  /* op dicts, or NULL */
+	PyObject* bins;		  /* batch_read bin names, or NULL */
+	bool read_all;		  /* batch_read with no bins / Read(read_all_bins=True) */
+	bool header_only;	  /* batch_read(bins=[]) / Read with no ops */
+	py_policy pol;		  /* the row's policy over the client's defaults */
+	uint32_t ttl, gen;	  /* from meta / policy */
+	PyObject* module;	  /* Apply */
+	PyObject* function;
+	PyObject* args;
+	const void* same[3];  /* identities of its attribute sources (ops, policy, meta) */
+	as_node* node;		  /* reserved while the batch runs */
+	int result;
+	bool done;
+	bool in_doubt;
+	PyObject* record;	  /* (key, meta, bins) or NULL */
+} batch_row;
+
+typedef struct batch_cmd {
+	ClientObject* self;
+	py_policy parent;	/* policy_batch */
+	batch_row* rows;
+	Py_ssize_t n;
+	value_ctx vc;
+	decode_ctx dc;
+} batch_cmd;
+
+/* ---- row encoding -------------------------------------------------------------- */
+
+/* The header bits of a row, as for the equivalent single-record command. */
+static void row_header(const batch_row* r, as_msg_header* h, ops_result* res)
+{
+	memset(h, 0, sizeof(*h));
+	switch (r->kind) {
+	case ROW_READ:
+		header_for_read(h, &r->pol);
+		h->info1 &= (uint8_t)~AS_INFO1_COMPRESS_RESPONSE;
+		if (r->read_all) {
+			h->info1 |= AS_INFO1_GET_ALL;
+		}
+		else if (r->header_only) {
+			h->info1 |= AS_INFO1_GET_NO_BINS;
+		}
+		h->record_ttl = (uint32_t)r->pol.read_touch_ttl_percent;
+		break;
+	case ROW_WRITE:
+		if (res->has_write) {
+			header_for_write(h, &r->pol, r->ttl, r->gen);
+			h->info2 |= AS_INFO2_RESPOND_ALL_OPS;
+		}
+		if (res->has_read) {
+			h->info1 |= AS_INFO1_READ;
+			if (!res->has_write) {
+				h->record_ttl = (uint32_t)r->pol.read_touch_ttl_percent;
+			}
+		}
+		h->info1 |= res->info1;
+		if (h->info1 & AS_INFO1_GET_ALL) {
+			h->info2 &= (uint8_t)~AS_INFO2_RESPOND_ALL_OPS;
+		}
+		break;
+	case ROW_APPLY:
+		header_for_write(h, &r->pol, r->ttl, 0);
+		h->info2 = AS_INFO2_WRITE | (r->pol.durable_delete ? AS_INFO2_DURABLE_DELETE : 0);
+		h->info3 &= AS_INFO3_COMMIT_MASTER;
+		break;
+	case ROW_REMOVE:
+		header_for_write(h, &r->pol, 0, r->gen);
+		h->info2 |= AS_INFO2_DELETE | AS_INFO2_RESPOND_ALL_OPS;
+		h->info2 &= (uint8_t)~AS_INFO2_CREATE_ONLY;
+		h->info3 &= AS_INFO3_COMMIT_MASTER;
+		break;
+	}
+}
+
+/* The ops of a row, into their own buffer (the header depends on them). */
+static bool row_ops(batch_cmd* cmd, const batch_row* r, as_buf* ops, uint16_t* n_ops,
+	ops_result* res)
+{
+	memset(res, 0, sizeof(*res));
+	as_msg_builder ob = {.buf = ops};
+	if (r->kind == ROW_WRITE || (r->kind == ROW_READ && r->ops)) {
+		if (!ops_encode(&ob, r->ops, true, &cmd->vc, res)) {
+			return false;
+		}
+		if (r->kind == ROW_READ && res->has_write) {
+			raise_param("Read records may only contain read operations");
+			return false;
+		}
+	}
+	else if (r->kind == ROW_READ && r->bins) {
+		PyObject* seq = PySequence_Fast(r->bins, "bins must be a list");
+		if (!seq) {
+			return false;
+		}
+		for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+			PyObject* name = PySequence_Fast_GET_ITEM(seq, i);
+			Py_ssize_t len;
+			const char* s = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &len) : NULL;
+			if (!s) {
+				Py_DECREF(seq);
+				PyErr_Clear();
+				raise_param("bins must be a list of bin names");
+				return false;
+			}
+			as_msg_op_begin(&ob, AS_OP_READ, 0, s, (size_t)len);
+			as_msg_op_end(&ob);
+		}
+		Py_DECREF(seq);
+	}
+	*n_ops = ob.n_ops;
+	return true;
+}
+
+/* Fields after namespace and set: filter, key, UDF call. */
+static bool row_fields(batch_cmd* cmd, const batch_row* r, as_msg_builder* mb)
+{
+	if (r->pol.expressions) {
+		as_msg_field_begin(mb, AS_FIELD_FILTER);
+		if (!expr_pack(mb->buf, r->pol.expressions)) {
+			return false;
+		}
+		as_msg_field_end(mb);
+	}
+	if (r->pol.key == 1 && r->key.key_type && r->kind != ROW_READ) {
+		as_msg_field_begin(mb, AS_FIELD_KEY);
+		as_buf_put_u8(mb->buf, r->key.key_type);
+		as_buf_put(mb->buf, r->key.key_data, r->key.key_len);
+		as_msg_field_end(mb);
+	}
+	if (r->kind == ROW_APPLY) {
+		Py_ssize_t ml, fl;
+		const char* m = PyUnicode_AsUTF8AndSize(r->module, &ml);
+		const char* f = m ? PyUnicode_AsUTF8AndSize(r->function, &fl) : NULL;
+		if (!f) {
+			return false;
+		}
+		as_msg_field(mb, AS_FIELD_UDF_PACKAGE_NAME, m, (size_t)ml);
+		as_msg_field(mb, AS_FIELD_UDF_FUNCTION, f, (size_t)fl);
+		as_msg_field_begin(mb, AS_FIELD_UDF_ARGLIST);
+		if (!pack_value(mb->buf, r->args, &cmd->vc)) {
+			return false;
+		}
+		as_msg_field_end(mb);
+	}
+	return true;
+}
+
+/* Rows built from the same objects (one call's ops and policy, or batch
+ * records sharing theirs) may repeat each other, as the reference does. */
+static bool same_sources(const batch_row* a, const batch_row* b)
+{
+	return a->kind == b->kind && a->same[0] == b->same[0] && a->same[1] == b->same[1] &&
+		a->same[2] == b->same[2];
+}
+
+/* Appends one row of a batch message; `prev` is the body (from the row
+ * flags on) of the previous row, `prev_row` that row: when this row comes
+ * from the same sources and its body is the same, REPEAT is sent. */
+static bool encode_row(batch_cmd* cmd, const batch_row* r, uint32_t index, as_buf* out,
+	as_buf* prev, const batch_row** prev_row)
+{
+	uint8_t ops_stack[1024], body_stack[1024];
+	as_buf ops, body;
+	as_buf_init(&ops, ops_stack, sizeof(ops_stack));
+	as_buf_init(&body, body_stack, sizeof(body_stack));
+	bool ok = false;
+	ops_result res;
+	uint16_t n_ops;
+	if (!row_ops(cmd, r, &ops, &n_ops, &res)) {
+		goto done;
+	}
+	as_msg_header h;
+	row_header(r, &h, &res);
+	/* The body: flags, attributes, counts, fields, ops. A scratch builder
+	 * counts the fields; its header is not part of the row. */
+	bool is_read = r->kind == ROW_READ || (r->kind == ROW_WRITE && !res.has_write);
+	uint8_t flags = is_read ? (ROW_FLAG_INFO | ROW_FLAG_TTL)
+							: (ROW_FLAG_INFO | ROW_FLAG_GEN | ROW_FLAG_TTL);
+	as_buf_put_u8(&body, flags);
+	as_buf_put_u8(&body, h.info1);
+	as_buf_put_u8(&body, h.info2);
+	as_buf_put_u8(&body, h.info3);
+	if (flags & ROW_FLAG_GEN) {
+		as_buf_put_u16be(&body, (uint16_t)h.generation);
+	}
+	as_buf_put_u32be(&body, h.record_ttl);
+	size_t counts_at = body.len;
+	as_buf_put_u32be(&body, 0);
+	as_msg_builder mb = {.buf = &body};
+	as_msg_field(&mb, AS_FIELD_NAMESPACE, r->key.ns, strlen(r->key.ns));
+	as_msg_field(&mb, AS_FIELD_SET, r->key.set, r->key.set_len);
+	if (!row_fields(cmd, r, &mb)) {
+		goto done;
+	}
+	as_buf_put(&body, ops.data, ops.len);
+	if (body.oom || ops.oom) {
+		PyErr_NoMemory();
+		goto done;
+	}
+	as_write_u16be(body.data + counts_at, mb.n_fields);
+	as_write_u16be(body.data + counts_at + 2, n_ops);
+
+	as_buf_put_u32be(out, index);
+	as_buf_put(out, r->key.digest, 20);
+	if (*prev_row && same_sources(*prev_row, r) && prev->len == body.len &&
+		memcmp(prev->data, body.data, body.len) == 0) {
+		as_buf_put_u8(out, ROW_FLAG_REPEAT);
+	}
+	else {
+		as_buf_put(out, body.data, body.len);
+		prev->len = 0;
+		as_buf_put(prev, body.data, body.len);
+	}
+	*prev_row = r;
+	ok = true;
+
+done:
+	as_buf_destroy(&ops);
+	as_buf_destroy(&body);
+	return ok;
+}
+
+/* The batch message for the rows of one node. */
+static bool encode_batch(batch_cmd* cmd, as_node* node, as_buf* out)
+{
+	as_msg_header h = {.info1 = AS_INFO1_BATCH};
+	if (cmd->parent.compress) {
+		h.info1 |= AS_INFO1_COMPRESS_RESPONSE;
+	}
+	h.transaction_ttl = cmd->parent.cmd.total_timeout;
+	as_msg_builder mb;
+	as_msg_begin(&mb, out, &h);
+	if (cmd->parent.expressions) {
+		as_msg_field_begin(&mb, AS_FIELD_FILTER);
+		if (!expr_pack(out, cmd->parent.expressions)) {
+			return false;
+		}
+		as_msg_field_end(&mb);
+	}
+	as_msg_field_begin(&mb, AS_FIELD_BATCH_INDEX);
+	size_t count_at = out->len;
+	as_buf_put_u32be(out, 0);
+	uint8_t parent_flags = PARENT_REPORT_ERROR_RECORD;
+	if (cmd->parent.allow_inline) {
+		parent_flags |= PARENT_ALLOW_INLINE;
+	}
+	if (cmd->parent.allow_inline_ssd) {
+		parent_flags |= PARENT_ALLOW_INLINE_SSD;
+	}
+	if (cmd->parent.respond_all_keys) {
+		parent_flags |= PARENT_RESPOND_ALL_KEYS;
+	}
+	as_buf_put_u8(out, parent_flags);
+	uint8_t prev_stack[1024];
+	as_buf prev;
+	as_buf_init(&prev, prev_stack, sizeof(prev_stack));
+	const batch_row* prev_row = NULL;
+	bool ok = true;
+	uint32_t count = 0;
+	for (Py_ssize_t i = 0; ok && i < cmd->n; i++) {
+		batch_row* r = &cmd->rows[i];
+		if (r->node == node && !r->done) {
+			ok = encode_row(cmd, r, (uint32_t)i, out, &prev, &prev_row);
+			count++;
+		}
+	}
+	as_buf_destroy(&prev);
+	if (!ok) {
+		return false;
+	}
+	if (!out->oom) {
+		as_write_u32be(out->data + count_at, count);
+	}
+	as_msg_field_end(&mb);
+	if (!as_msg_end(&mb)) {
+		raise_param("The batch is too large to send");
+		return false;
+	}
+	return true;
+}
+
+/* ---- answers ------------------------------------------------------------------- */
+
+static void row_set_record(batch_cmd* cmd, batch_row* r, const as_msg* m)
+{
+	r->result = m->result_code;
+	r->done = true;
+	Py_CLEAR(r->record);
+	if (m->result_code != 0) {
+		return;
+	}
+	int bins_as = r->kind == ROW_READ && r->header_only ? REPLY_NO_BINS : REPLY_BINS_DICT;
+	r->record = reply_record(&r->key, r->key.user_key, m, &cmd->dc, bins_as);
+	if (!r->record) {
+		r->result = AS_ERR_CLIENT;
+		PyErr_Clear();
+	}
+}
+
+/* Walks a node's answer (concatenated proto bodies). */
+static bool parse_answer(batch_cmd* cmd, const as_buf* resp, as_error* err)
+{
+	const uint8_t* p = resp->data;
+	const uint8_t* end = p + resp->len;
+	while (p < end) {
+		as_msg m;
+		size_t n = as_msg_parse(&m, p, end);
+		if (n == 0) {
+			as_error_set(err, AS_ERR_CLIENT, "Malformed batch answer");
+			return false;
+		}
+		p += n;
+		if (m.h.info3 & AS_INFO3_LAST) {
+			if (m.result_code != 0) {
+				as_error_set(err, m.result_code, "Batch failed on the server: result %u",
+					m.result_code);
+				return false;
+			}
+			return true;
+		}
+		uint32_t index = m.h.transaction_ttl;
+		if (index < (uint32_t)cmd->n) {
+			row_set_record(cmd, &cmd->rows[index], &m);
+		}
+	}
+	return true;
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+static void release_nodes(batch_cmd* cmd)
+{
+	for (Py_ssize_t i = 0; i < cmd->n; i++) {
+		if (cmd->rows[i].node) {
+			as_node_release(cmd->rows[i].node);
+			cmd->rows[i].node = NULL;
+		}
+	}
+}
+
+/* A batch of one row: the equivalent single-record command. */
+static bool run_single(batch_cmd* cmd, py_cluster* h)
+{
+	batch_row* r = &cmd->rows[0];
+	uint8_t req_stack[2048], resp_stack[2048], ops_stack[1024];
+	as_buf req, resp, ops;
+	as_buf_init(&req, req_stack, sizeof(req_stack));
+	as_buf_init(&resp, resp_stack, sizeof(resp_stack));
+	as_buf_init(&ops, ops_stack, sizeof(ops_stack));
+	bool ok = false;
+	ops_result res;
+	uint16_t n_ops;
+	py_policy p = r->pol;
+	(void)h;
+	if (row_ops(cmd, r, &ops, &n_ops, &res)) {
+		as_msg_header hdr;
+		row_header(r, &hdr, &res);
+		p.cmd = cmd->parent.cmd;
+		p.cmd.is_write = r->kind != ROW_READ && !(r->kind == ROW_WRITE && !res.has_write);
+		hdr.transaction_ttl = as_command_server_timeout(&p.cmd);
+		as_msg_builder mb;
+		as_msg_begin(&mb, &req, &hdr);
+		as_msg_field(&mb, AS_FIELD_NAMESPACE, r->key.ns, strlen(r->key.ns));
+		as_msg_field(&mb, AS_FIELD_SET, r->key.set, r->key.set_len);
+		as_msg_field(&mb, AS_FIELD_DIGEST, r->key.digest, 20);
+		p.expressions = NULL; /* written by row_fields, after the key */
+		if (!r->pol.expressions) {
+			r->pol.expressions = cmd->parent.expressions; /* the batch's filter */
+		}
+		if (r->pol.key == 1 && r->key.key_type && r->kind != ROW_READ) {
+			as_msg_field_begin(&mb, AS_FIELD_KEY);
+			as_buf_put_u8(&req, r->key.key_type);
+			as_buf_put(&req, r->key.key_data, r->key.key_len);
+			as_msg_field_end(&mb);
+		}
+		py_policy saved = r->pol;
+		r->pol.key = 0; /* the key field is already written */
+		bool fields_ok = row_fields(cmd, r, &mb);
+		r->pol = saved;
+		if (fields_ok) {
+			as_buf_put(&req, ops.data, ops.len);
+			mb.n_ops = n_ops;
+			if (!as_msg_end(&mb)) {
+				raise_param("The record is too large to send");
+			}
+			else {
+				as_msg m;
+				ok = command_run(cmd->self, &r->key, &p, &req, &resp, &m);
+				if (ok) {
+					row_set_record(cmd, r, &m);
+				}
+			}
+		}
+	}
+	as_buf_destroy(&req);
+	as_buf_destroy(&resp);
+	as_buf_destroy(&ops);
+	return ok;
+}
+
+/* Groups the rows by node and runs one batch message per node. */
+static bool run_batch(batch_cmd* cmd)
+{
+	py_cluster* h = client_cluster(cmd->self);
+	if (!h) {
+		return false;
+	}
+	bool ok = true;
+	if (cmd->n == 1) {
+		ok = run_single(cmd, h);
+		cluster_release(h);
+		return ok;
+	}
+	as_error err;
+	as_error_reset(&err);
+	bool any_write = false;
+	for (Py_ssize_t i = 0; i < cmd->n && ok; i++) {
+		batch_row* r = &cmd->rows[i];
+		bool write = r->kind != ROW_READ;
+		any_write |= write;
+		r->node = as_cluster_get_node(h->cluster, r->key.ns, as_partition_id(r->key.digest),
+			cmd->parent.cmd.replica, 0, write, &err);
+		if (!r->node) {
+			ok = false;
+		}
+	}
+	as_command_policy cp = cmd->parent.cmd;
+	cp.is_write = any_write;
+	uint8_t stack[8192];
+	as_buf req, resp;
+	as_buf_init(&req, stack, sizeof(stack));
+	as_buf_init(&resp, NULL, 0);
+	for (Py_ssize_t i = 0; i < cmd->n && ok; i++) {
+		as_node* node = cmd->rows[i].node;
+		if (cmd->rows[i].done || (i > 0 && node == NULL)) {
+			continue;
+		}
+		bool first = true;
+		for (Py_ssize_t j = 0; j < i && first; j++) {
+			first = cmd->rows[j].node != node;
+		}
+		if (!first) {
+			continue;
+		}
+		req.len = 0;
+		resp.len = 0;
+		if (!encode_batch(cmd, node, &req)) {
+			ok = false;
+			break;
+		}
+		int rc;
+		Py_BEGIN_ALLOW_THREADS
+		rc = as_command_execute_stream(node, &cp, req.data, req.len, &resp, &err);
+		Py_END_ALLOW_THREADS
+		if (rc != 0 || !parse_answer(cmd, &resp, &err)) {
+			ok = false;
+		}
+	}
+	as_buf_destroy(&req);
+	as_buf_destroy(&resp);
+	release_nodes(cmd);
+	cluster_release(h);
+	if (!ok && !PyErr_Occurred()) {
+		raise_error(&err);
+	}
+	return ok;
+}
+
+/* ---- building rows from the Python arguments -------------------------------------- */
+
+static void cmd_destroy(batch_cmd* cmd)
+{
+	release_nodes(cmd);
+	for (Py_ssize_t i = 0; i < cmd->n; i++) {
+		Py_CLEAR(cmd->rows[i].record);
+		Py_CLEAR(cmd->rows[i].target);
+		Py_CLEAR(cmd->rows[i].ops);
+		Py_CLEAR(cmd->rows[i].args);
+		Py_CLEAR(cmd->rows[i].module);
+		Py_CLEAR(cmd->rows[i].function);
+		Py_XDECREF(cmd->rows[i].key.obj);
+	}
+	PyMem_Free(cmd->rows);
+	cmd->rows = NULL;
+}
+
+static bool cmd_init(batch_cmd* cmd, ClientObject* self, PyObject* policy, Py_ssize_t n)
+{
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->self = self;
+	if (!policy_parse(&cmd->parent, &self->defaults[POL_BATCH], policy, "policy_batch")) {
+		return false;
+	}
+	cmd->rows = PyMem_Calloc((size_t)(n ? n : 1), sizeof(batch_row));
+	if (!cmd->rows) {
+		PyErr_NoMemory();
+		return false;
+	}
+	cmd->n = n;
+	client_value_ctx(self, &cmd->vc, 0);
+	client_decode_ctx(self, &cmd->parent, &cmd->dc);
+	return true;
+}
+
+/* Parses row i's key (a new reference is kept in the row). */
+static bool row_key(batch_row* r, PyObject* key)
+{
+	Py_INCREF(key);
+	if (!key_parse(&r->key, key)) {
+		Py_DECREF(key);
+		r->key.obj = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* A row's policy: the kind's defaults under the call's dict, plus the
+ * batch-wide settings the rows share (read modes come from the parent). */
+static bool row_policy(batch_cmd* cmd, batch_row* r, int kind, PyObject* dict, const char* what)
+{
+	if (!policy_parse(&r->pol, &cmd->self->defaults[kind], dict, what)) {
+		return false;
+	}
+	bool own_read_mode = dict && PyDict_Check(dict) && PyDict_GetItemString(dict, "read_mode_ap");
+	if (r->kind == ROW_READ && !own_read_mode) {
+		r->pol.read_mode_ap = cmd->parent.read_mode_ap; /* the batch's read mode by default */
+	}
+	r->ttl = r->pol.ttl;
+	return true;
+}
+
+static PyObject* keys_seq(PyObject* keys)
+{
+	if (!PyList_Check(keys) && !PyTuple_Check(keys)) {
+		raise_param("keys must be a list of key tuples");
+		return NULL;
+	}
+	return PySequence_Fast(keys, "keys");
+}
+
+/* BatchRecords(...) with one BatchRecord per row, or the filled-in input. */
+static PyObject* build_result(batch_cmd* cmd, PyObject* records_obj)
+{
+	int overall = 0;
+	PyObject* list = records_obj ? NULL : PyList_New(cmd->n);
+	if (!records_obj && !list) {
+		return NULL;
+	}
+	for (Py_ssize_t i = 0; i < cmd->n; i++) {
+		batch_row* r = &cmd->rows[i];
+		if (!r->done) {
+			r->result = AS_ERR_NO_RESPONSE;
+		}
+		if (r->result != 0 && r->result != AS_ERR_RECORD_NOT_FOUND &&
+			r->result != AS_ERR_FILTERED_OUT) {
+			overall = -16; /* BATCH_FAILED: some record failed */
+		}
+		PyObject* obj = r->target;
+		if (!obj) {
+			PyObject* key = key_build(&r->key, r->key.user_key);
+			obj = key ? PyObject_CallOneArg(g_types.batch_record, key) : NULL;
+			Py_XDECREF(key);
+			if (!obj) {
+				Py_DECREF(list);
+				return NULL;
+			}
+			PyList_SET_ITEM(list, i, obj);
+		}
+		PyObject* result = PyLong_FromLong(r->result);
+		bool ok = result && PyObject_SetAttrString(obj, "result", result) == 0 &&
+			PyObject_SetAttrString(obj, "record", r->record ? r->record : Py_None) == 0 &&
+			PyObject_SetAttrString(obj, "in_doubt", r->in_doubt ? Py_True : Py_False) == 0;
+		Py_XDECREF(result);
+		if (!ok) {
+			Py_XDECREF(list);
+			return NULL;
+		}
+	}
+	PyObject* out = records_obj ? Py_NewRef(records_obj) : PyObject_CallOneArg(g_types.batch_records, list);
+	Py_XDECREF(list);
+	PyObject* code = out ? PyLong_FromLong(overall) : NULL;
+	if (!code || PyObject_SetAttrString(out, "result", code) != 0) {
+		Py_XDECREF(code);
+		Py_XDECREF(out);
+		return NULL;
+	}
+	Py_DECREF(code);
+	return out;
+}
+
+/* Runs the rows and returns the result object (or NULL). */
+static PyObject* finish(batch_cmd* cmd, PyObject* records_obj)
+{
+	PyObject* out = run_batch(cmd) ? build_result(cmd, records_obj) : NULL;
+	cmd_destroy(cmd);
+	return out;
+}
+
+PyObject* client_batch_read(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"keys", "bins", "policy", NULL};
+	PyObject *keys, *bins = Py_None, *policy = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:batch_read", kwlist, &keys, &bins,
+			&policy)) {
+		return NULL;
+	}
+	if (bins != Py_None && !PyList_Check(bins) && !PyTuple_Check(bins)) {
+		return raise_param("bins must be a list of bin names");
+	}
+	PyObject* seq = keys_seq(keys);
+	if (!seq) {
+		return NULL;
+	}
+	batch_cmd cmd;
+	bool ok = cmd_init(&cmd, self, policy, PySequence_Fast_GET_SIZE(seq));
+	for (Py_ssize_t i = 0; ok && i < cmd.n; i++) {
+		batch_row* r = &cmd.rows[i];
+		r->kind = ROW_READ;
+		r->read_all = bins == Py_None;
+		r->header_only = bins != Py_None && PySequence_Size(bins) == 0;
+		r->bins = bins != Py_None ? bins : NULL;
+		r->same[0] = &cmd;
+		ok = row_key(r, PySequence_Fast_GET_ITEM(seq, i));
+		if (ok) {
+			r->pol = cmd.parent;
+			r->pol.expressions = NULL;
+		}
+	}
+	Py_DECREF(seq);
+	if (!ok) {
+		cmd_destroy(&cmd);
+		return NULL;
+	}
+	return finish(&cmd, NULL);
+}
+
+/* Shared by batch_operate, batch_apply and batch_remove: one row kind for
+ * every key, with the policy of `kind`. */
+static PyObject* same_rows(ClientObject* self, PyObject* keys, PyObject* policy_batch, int row_kind,
+	int pol_kind, PyObject* row_policy_dict, const char* what, PyObject* ops, PyObject* ttl,
+	PyObject* module, PyObject* function, PyObject* udf_args)
+{
+	PyObject* seq = keys_seq(keys);
+	if (!seq) {
+		return NULL;
+	}
+	batch_cmd cmd;
+	bool ok = cmd_init(&cmd, self, policy_batch, PySequence_Fast_GET_SIZE(seq));
+	for (Py_ssize_t i = 0; ok && i < cmd.n; i++) {
+		batch_row* r = &cmd.rows[i];
+		r->kind = row_kind;
+		ok = row_key(r, PySequence_Fast_GET_ITEM(seq, i)) &&
+			row_policy(&cmd, r, pol_kind, row_policy_dict, what);
+		if (!ok) {
+			break;
+		}
+		r->same[0] = &cmd;
+		r->ops = Py_XNewRef(ops);
+		r->module = Py_XNewRef(module);
+		r->function = Py_XNewRef(function);
+		r->args = Py_XNewRef(udf_args);
+		if (ttl && ttl != Py_None) {
+			long long t = PyLong_Check(ttl) ? PyLong_AsLongLong(ttl) : -1;
+			if (!PyLong_Check(ttl) || t < INT32_MIN || t > (long long)UINT32_MAX) {
+				PyErr_Clear();
+				raise_param("ttl must be an integer");
+				ok = false;
+				break;
+			}
+			r->ttl = (uint32_t)t;
+		}
+		if (row_kind == ROW_REMOVE && row_policy_dict && PyDict_Check(row_policy_dict)) {
+			ok = dict_get_u32(row_policy_dict, "generation", &r->gen, what);
+		}
+	}
+	Py_DECREF(seq);
+	if (!ok) {
+		cmd_destroy(&cmd);
+		return NULL;
+	}
+	return finish(&cmd, NULL);
+}
+
+PyObject* client_batch_operate(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"keys", "ops", "policy_batch", "policy_batch_write", "ttl", NULL};
+	PyObject *keys, *ops, *pb = NULL, *pw = NULL, *ttl = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOO:batch_operate", kwlist, &keys, &ops, &pb,
+			&pw, &ttl)) {
+		return NULL;
+	}
+	if (!PyList_Check(ops) || PyList_GET_SIZE(ops) == 0) {
+		return raise_param("ops must be a non-empty list of operations");
+	}
+	return same_rows(self, keys, pb, ROW_WRITE, POL_BATCH_WRITE, pw, "policy_batch_write", ops, ttl,
+		NULL, NULL, NULL);
+}
+
+PyObject* client_batch_apply(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"keys", "module", "function", "args", "policy_batch",
+		"policy_batch_apply", NULL};
+	PyObject *keys, *module, *function, *udf_args, *pb = NULL, *pa = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|OO:batch_apply", kwlist, &keys, &module,
+			&function, &udf_args, &pb, &pa)) {
+		return NULL;
+	}
+	if (!PyUnicode_Check(module) || !PyUnicode_Check(function)) {
+		return raise_param("module and function must be strings");
+	}
+	if (!PyList_Check(udf_args)) {
+		return raise_param("args must be a list");
+	}
+	return same_rows(self, keys, pb, ROW_APPLY, POL_BATCH_APPLY, pa, "policy_batch_apply", NULL,
+		NULL, module, function, udf_args);
+}
+
+PyObject* client_batch_remove(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"keys", "policy_batch", "policy_batch_remove", NULL};
+	PyObject *keys, *pb = NULL, *pr = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:batch_remove", kwlist, &keys, &pb, &pr)) {
+		return NULL;
+	}
+	return same_rows(self, keys, pb, ROW_REMOVE, POL_BATCH_REMOVE, pr, "policy_batch_remove", NULL,
+		NULL, NULL, NULL, NULL);
+}
+
+/* Reads an attribute of a batch record object (new reference; NULL when
+ * absent, without an error). */
+static PyObject* attr(PyObject* obj, const char* name)
+{
+	PyObject* v = PyObject_GetAttrString(obj, name);
+	if (!v) {
+		PyErr_Clear();
+	}
+	return v;
+}
+
+static bool write_row(batch_cmd* cmd, batch_row* r, PyObject* rec)
+{
+	PyObject* type = attr(rec, "_type");
+	long kind = type && PyLong_Check(type) ? PyLong_AsLong(type) : -1;
+	Py_XDECREF(type);
+	static const int pol_kinds[] = {POL_BATCH_READ, POL_BATCH_WRITE, POL_BATCH_APPLY, POL_BATCH_REMOVE};
+	static const char* const names[] = {"Read policy", "Write policy", "Apply policy",
+		"Remove policy"};
+	if (kind < 0 || kind > 3) {
+		raise_param("batch_records may hold only Read, Write, Apply and Remove records");
+		return false;
+	}
+	r->kind = (int)kind;
+	r->target = Py_NewRef(rec);
+	PyObject* key = attr(rec, "key");
+	PyObject* policy = attr(rec, "policy");
+	PyObject* meta = attr(rec, "meta");
+	bool ok = key && row_key(r, key) && row_policy(cmd, r, pol_kinds[kind], policy, names[kind]);
+	/* Only the identity of these objects is compared, so borrowing them for
+	 * the batch's duration is enough: the record keeps them alive. */
+	PyObject* ops_id = attr(rec, "ops");
+	r->same[0] = ops_id;
+	r->same[1] = policy;
+	r->same[2] = meta;
+	Py_XDECREF(ops_id);
+	if (ok && (kind == ROW_WRITE || kind == ROW_READ)) {
+		r->ops = attr(rec, "ops");
+		if (r->ops == Py_None) {
+			Py_CLEAR(r->ops);
+		}
+		if (kind == ROW_WRITE && (!r->ops || !PyList_Check(r->ops))) {
+			raise_param("Write records need a list of operations");
+			ok = false;
+		}
+		if (ok && kind == ROW_READ) {
+			PyObject* all = attr(rec, "read_all_bins");
+			r->read_all = all && PyObject_IsTrue(all);
+			Py_XDECREF(all);
+			r->header_only = !r->ops && !r->read_all;
+		}
+	}
+	if (ok && kind == ROW_WRITE && meta && meta != Py_None) {
+		ok = meta_parse(meta, &r->pol, &r->ttl, &r->gen);
+	}
+	if (ok && kind == ROW_REMOVE && policy && PyDict_Check(policy)) {
+		ok = dict_get_u32(policy, "generation", &r->gen, names[kind]);
+	}
+	if (ok && kind == ROW_APPLY) {
+		r->module = attr(rec, "module");
+		r->function = attr(rec, "function");
+		r->args = attr(rec, "args");
+		if (!r->module || !PyUnicode_Check(r->module) || !r->function ||
+			!PyUnicode_Check(r->function) || !r->args || !PyList_Check(r->args)) {
+			raise_param("Apply records need a module, a function and a list of args");
+			ok = false;
+		}
+	}
+	Py_XDECREF(key);
+	Py_XDECREF(policy);
+	Py_XDECREF(meta);
+	return ok;
+}
+
+PyObject* client_batch_write(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"batch_records", "policy_batch", NULL};
+	PyObject *records, *pb = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:batch_write", kwlist, &records, &pb)) {
+		return NULL;
+	}
+	PyObject* list = attr(records, "batch_records");
+	if (!list || !PyList_Check(list)) {
+		Py_XDECREF(list);
+		return raise_param("batch_records must be a BatchRecords object");
+	}
+	batch_cmd cmd;
+	bool ok = cmd_init(&cmd, self, pb, PyList_GET_SIZE(list));
+	for (Py_ssize_t i = 0; ok && i < cmd.n; i++) {
+		ok = write_row(&cmd, &cmd.rows[i], PyList_GET_ITEM(list, i));
+	}
+	Py_DECREF(list);
+	if (!ok) {
+		cmd_destroy(&cmd);
+		return NULL;
+	}
+	return finish(&cmd, records);
+}
