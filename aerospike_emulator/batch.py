@@ -19,6 +19,7 @@ from .errors import (
     UNKNOWN,
     AsError,
 )
+from .expressions import compile_filter
 from .storage import partition_id
 from .values import P_STRING
 from .wire import (
@@ -112,11 +113,6 @@ class _Blocks:
         return b"".join(self.protos)
 
 
-def last_only(code):
-    """The answer to a batch refused before any row ran: one LAST message with the code."""
-    return _Blocks().finish(code)
-
-
 def handle(node, msg):
     """Answers one batch request; returns the reply bytes (every proto of the answer)."""
     out = _Blocks()
@@ -156,7 +152,7 @@ def _run(node, msg, out):
     batch_filter = msg.fields.get(F_FILTER)
     if batch_filter is not None:
         try:
-            importlib.import_module("aerospike_emulator.expressions").compile_filter(batch_filter)
+            compile_filter(batch_filter)
         except AsError:
             return PARAMETER
     cluster = node.cluster
