@@ -50,6 +50,7 @@ typedef struct batch_cmd {
 	Py_ssize_t n;
 	value_ctx vc;
 	decode_ctx dc;
+	int server_error; /* a LAST message's non-zero result: the batch stopped there */
 } batch_cmd;
 
 /* ---- row encoding -------------------------------------------------------------- */
@@ -339,10 +340,10 @@ static bool parse_answer(batch_cmd* cmd, const as_buf* resp, as_error* err)
 		}
 		p += n;
 		if (m.h.info3 & AS_INFO3_LAST) {
-			if (m.result_code != 0) {
-				as_error_set(err, m.result_code, "Batch failed on the server: result %u",
-					m.result_code);
-				return false;
+			/* Without respond-all-keys the server stops at a failed row and
+			 * says why here; the rows not answered keep "no response". */
+			if (m.result_code != 0 && !cmd->server_error) {
+				cmd->server_error = m.result_code;
 			}
 			return true;
 		}
@@ -606,6 +607,9 @@ static PyObject* build_result(batch_cmd* cmd, PyObject* records_obj)
 	}
 	PyObject* out = records_obj ? Py_NewRef(records_obj) : PyObject_CallOneArg(g_types.batch_records, list);
 	Py_XDECREF(list);
+	if (cmd->server_error) {
+		overall = cmd->server_error;
+	}
 	PyObject* code = out ? PyLong_FromLong(overall) : NULL;
 	if (!code || PyObject_SetAttrString(out, "result", code) != 0) {
 		Py_XDECREF(code);
