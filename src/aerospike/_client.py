@@ -8,6 +8,8 @@ timeout)` and `_nodes()`.
 """
 
 import base64
+import os
+import shutil
 import time
 import warnings
 
@@ -66,6 +68,8 @@ class Client(_core.Client):
     def __init__(self, config):
         """Validate `config` and connect, as the reference client does."""
         super().__init__(config)
+        lua = config.get("lua") if isinstance(config, dict) else None
+        self._lua_user_path = lua.get("user_path") if isinstance(lua, dict) else None
         self.connect()
 
     # ---- info --------------------------------------------------------------
@@ -254,6 +258,80 @@ class Client(_core.Client):
                     raise exception.TimeoutError(9, f"Index {name} is still loading", None,
                                                  None, False)
                 time.sleep(0.05)
+
+    # ---- UDF modules ----------------------------------------------------------
+
+    def udf_put(self, filename, udf_type=0, policy=None):
+        """Register the Lua module in `filename` on every node; returns 0 once all list it.
+
+        A copy goes to the config's lua user_path (where client-side code looks for it).
+        """
+        _check_str(filename, "filename")
+        if udf_type != 0:
+            raise _param("udf_type must be aerospike.UDF_TYPE_LUA")
+        timeout = _timeout(policy)
+        try:
+            with open(filename, "rb") as f:
+                content = f.read()
+        except OSError as e:
+            raise exception.LuaFileNotFound(1302, f"cannot read {filename}: {e}", None, None,
+                                            False) from None
+        name = os.path.basename(filename)
+        text = base64.b64encode(content).decode()
+        self._info_node(None, f"udf-put:filename={name};content={text};"
+                              f"content-len={len(text)};udf-type=LUA;", timeout)
+        self._copy_to_user_path(filename, name)
+        self._wait_udf(name, timeout)
+        return 0
+
+    def udf_remove(self, module, policy=None):
+        """Remove a registered UDF module (`module` with its .lua extension)."""
+        _check_str(module, "module")
+        self._info_node(None, f"udf-remove:filename={module};", _timeout(policy))
+        return 0
+
+    def udf_get(self, module, language=0, policy=None):
+        """The source text of a registered UDF module."""
+        _check_str(module, "module")
+        if language != 0:
+            raise _param("language must be aerospike.UDF_TYPE_LUA")
+        reply = self._info_node(None, f"udf-get:filename={module};", _timeout(policy))
+        for part in _strip_name(reply).strip().split(";"):
+            if part.startswith("content="):
+                return base64.b64decode(part[len("content="):]).decode("utf-8", "replace")
+        raise exception.UDFNotFound(1301, f"UDF module {module} not found", None, None, False)
+
+    def udf_list(self, policy=None):
+        """[{'name', 'hash', 'type'}] of the registered UDF modules."""
+        reply = _strip_name(self._info_node(None, "udf-list", _timeout(policy))).strip()
+        modules = []
+        for entry in filter(None, reply.split(";")):
+            fields = dict(item.split("=", 1) for item in entry.split(",") if "=" in item)
+            if "filename" in fields:
+                modules.append({"name": fields["filename"],
+                                "hash": bytearray(fields.get("hash", "").encode()),
+                                "type": 0})
+        return modules
+
+    def _wait_udf(self, name, timeout):
+        """Poll udf-list on every node until each lists the module."""
+        deadline = time.monotonic() + max(timeout, 1000) / 1000 * 30
+        pending = [n for n, _h, _p in self._nodes()]
+        while pending:
+            pending = [n for n in pending
+                       if f"filename={name}," not in self._info_node(n, "udf-list", timeout)]
+            if pending:
+                if time.monotonic() > deadline:
+                    raise exception.TimeoutError(9, f"UDF module {name} is not registered yet",
+                                                 None, None, False)
+                time.sleep(0.05)
+
+    def _copy_to_user_path(self, filename, name):
+        user_path = self._lua_user_path
+        if user_path and os.path.isdir(user_path):
+            target = os.path.join(user_path, name)
+            if os.path.abspath(target) != os.path.abspath(filename):
+                shutil.copyfile(filename, target)
 
     # ---- contexts and expressions as base64 ---------------------------------
 

@@ -308,6 +308,7 @@ PyObject* client_remove_bin(ClientObject* self, PyObject* args, PyObject* kwargs
 PyObject* client_operate(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_operate_ordered(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_apply(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_batch_read(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_batch_operate(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_batch_apply(ClientObject* self, PyObject* args, PyObject* kwargs);

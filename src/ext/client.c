@@ -268,6 +268,7 @@ static PyMethodDef client_methods[] = {
 	METH_KW("operate", client_operate),
 	METH_KW("operate_ordered", client_operate_ordered),
 	METH_KW("get_key_partition_id", client_get_key_partition_id),
+	METH_KW("apply", client_apply),
 	METH_KW("batch_read", client_batch_read),
 	METH_KW("batch_operate", client_batch_operate),
 	METH_KW("batch_apply", client_batch_apply),

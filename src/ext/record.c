@@ -379,3 +379,87 @@ PyObject* client_remove_bin(ClientObject* self, PyObject* args, PyObject* kwargs
 	Py_DECREF(seq);
 	return out;
 }
+
+/* ---- apply (record UDF) ---------------------------------------------------------- */
+
+/* The value a UDF returned: the SUCCESS bin; a FAILURE bin raises UDFError. */
+static PyObject* udf_result(const as_msg* m, const py_key* k, const decode_ctx* dc)
+{
+	const uint8_t* cur = m->ops;
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		as_msg_op_view op;
+		as_msg_next_op(&cur, &op);
+		if (op.name_len == 7 && memcmp(op.name, "SUCCESS", 7) == 0) {
+			return particle_to_py(op.particle_type, op.value, op.value_len, dc);
+		}
+		if (op.name_len == 7 && memcmp(op.name, "FAILURE", 7) == 0) {
+			as_error err;
+			as_error_reset(&err);
+			as_error_set(&err, AS_ERR_UDF, "%.*s", (int)op.value_len, (const char*)op.value);
+			return raise_error(&err);
+		}
+	}
+	if (m->result_code != 0) {
+		return raise_result(m, k, false);
+	}
+	Py_RETURN_NONE;
+}
+
+PyObject* client_apply(ClientObject* self, PyObject* args, PyObject* kwargs)
+{
+	static char* kwlist[] = {"key", "module", "function", "args", "policy", NULL};
+	PyObject *key, *module, *function, *udf_args, *pol = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|O:apply", kwlist, &key, &module,
+			&function, &udf_args, &pol)) {
+		return NULL;
+	}
+	if (!PyUnicode_Check(module) || !PyUnicode_Check(function)) {
+		return raise_param("apply: module and function must be strings");
+	}
+	if (!PyList_Check(udf_args)) {
+		return raise_param("apply: args must be a list");
+	}
+	py_key k;
+	py_policy p;
+	uint32_t ttl, gen;
+	if (!command_args(self, key, POL_APPLY, pol, NULL, &k, &p, &ttl, &gen)) {
+		return NULL;
+	}
+	value_ctx vc;
+	client_value_ctx(self, &vc, 0);
+	request r;
+	request_init(&r);
+	PyObject* result = NULL;
+	as_msg_header h = {0};
+	header_for_write(&h, &p, ttl, 0);
+	h.info2 = AS_INFO2_WRITE | (p.durable_delete ? AS_INFO2_DURABLE_DELETE : 0);
+	h.info3 &= AS_INFO3_COMMIT_MASTER;
+	as_msg_builder mb;
+	Py_ssize_t ml, fl;
+	const char* m = PyUnicode_AsUTF8AndSize(module, &ml);
+	const char* f = m ? PyUnicode_AsUTF8AndSize(function, &fl) : NULL;
+	if (!f || !record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
+		goto done;
+	}
+	as_msg_field(&mb, AS_FIELD_UDF_PACKAGE_NAME, m, (size_t)ml);
+	as_msg_field(&mb, AS_FIELD_UDF_FUNCTION, f, (size_t)fl);
+	as_msg_field_begin(&mb, AS_FIELD_UDF_ARGLIST);
+	if (!pack_value(&r.req, udf_args, &vc)) {
+		goto done;
+	}
+	as_msg_field_end(&mb);
+	if (!as_msg_end(&mb)) {
+		raise_param("apply: the request is too large to send");
+		goto done;
+	}
+	as_msg msg;
+	if (command_run(self, &k, &p, &r.req, &r.resp, &msg)) {
+		decode_ctx dc;
+		client_decode_ctx(self, &p, &dc);
+		result = udf_result(&msg, &k, &dc);
+	}
+
+done:
+	request_destroy(&r);
+	return result;
+}
