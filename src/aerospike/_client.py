@@ -13,7 +13,7 @@ import shutil
 import time
 import warnings
 
-from aerospike import _core, exception
+from aerospike import _core, _query, exception
 
 # aerospike.INDEX_* data types and INDEX_TYPE_* collection types -> the
 # words of the sindex-create info command (protocol.md 2d).
@@ -129,6 +129,46 @@ class Client(_core.Client):
         """Deprecated: use batch_operate. [(key, meta, bins)] of read operations."""
         _deprecated("batch_get_ops", "batch_operate")
         return [_tuple(r, 3) for r in self.batch_operate(keys, ops, policy).batch_records]
+
+    # ---- scans, queries and background jobs ------------------------------------
+
+    def query(self, namespace, set=None):  # noqa: A002
+        """A Query over `set` of `namespace` (records in no set when None)."""
+        return _query.Query(self, namespace, set)
+
+    def scan(self, namespace, set=None):  # noqa: A002
+        """Deprecated: use query(). A Scan of `set` (the whole namespace when None)."""
+        return _query.Scan(self, namespace, set)
+
+    def scan_apply(self, ns, set, module, function, args=None, policy=None,  # noqa: A002
+                   options=None):
+        """Apply a record UDF to every record of a set; wait for the job and
+        return its id."""
+        scan = _query.Scan(self, ns, set)
+        scan.apply(module, function, args)
+        job_id = scan.execute_background(policy)
+        self._wait_job(job_id, "scan", policy)
+        return job_id
+
+    def query_apply(self, ns, set, predicate, module, function, args=None,  # noqa: A002
+                    policy=None):
+        """Apply a record UDF to every record a predicate selects; wait for the
+        job and return its id."""
+        query = _query.Query(self, ns, set)
+        query.where(predicate)
+        query.apply(module, function, args)
+        job_id = query.execute_background(policy)
+        self._wait_job(job_id, "query", policy)
+        return job_id
+
+    def job_info(self, job_id, module, policy=None):
+        """{'status', 'records_read', 'progress_pct'} of a background job."""
+        return _query.job_info(self, job_id, module, _timeout(policy))
+
+    def _wait_job(self, job_id, module, policy):
+        timeout = _timeout(policy)
+        while _query.job_info(self, job_id, module, timeout)["status"] != _query.JOB_COMPLETED:
+            time.sleep(0.1)
 
     # ---- truncate ----------------------------------------------------------
 

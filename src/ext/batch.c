@@ -479,7 +479,7 @@ static bool run_batch(batch_cmd* cmd)
 		}
 		int rc;
 		Py_BEGIN_ALLOW_THREADS
-		rc = as_command_execute_stream(node, &cp, req.data, req.len, &resp, &err);
+		rc = as_command_execute_stream(node, &cp, req.data, req.len, false, &resp, &err);
 		Py_END_ALLOW_THREADS
 		if (rc != 0 || !parse_answer(cmd, &resp, &err)) {
 			ok = false;

@@ -276,6 +276,8 @@ static PyMethodDef client_methods[] = {
 	METH_KW("batch_write", client_batch_write),
 	METH_KW("_info_node", client_info_node),
 	{"_nodes", (PyCFunction)client_nodes, METH_NOARGS, NULL},
+	METH_KW("_query_node", client_query_node),
+	{"_partition_owners", (PyCFunction)client_partition_owners, METH_O, NULL},
 	{NULL, NULL, 0, NULL},
 };
 

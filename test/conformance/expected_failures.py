@@ -5,11 +5,7 @@
 # The client author prunes this list as areas start to pass.
 
 EXPECTED_FAILURES = {
-    "query/": "scans and queries are not implemented yet (query issue)",
-    "expressions/scan-": "scans are not implemented yet (query issue)",
     "udf/query-aggregate": "stream UDF aggregation (the client-side reduce in Lua) is not built",
-    "udf/scan-apply": "scans and queries are not implemented yet (query issue)",
-    "udf/query-": "scans and queries are not implemented yet (query issue)",
 }
 
 

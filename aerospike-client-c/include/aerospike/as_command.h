@@ -49,13 +49,15 @@ static inline uint32_t as_command_server_timeout(const as_command_policy* p)
 	return p->total_timeout;
 }
 
-/* Runs a command whose answer is a stream of messages (a batch) on node n:
- * sends req and appends the body of every proto of the answer (after
- * decompression) to resp, up to and including the AS_MSG with info3 LAST.
- * Connection errors and timeouts are retried on the same node within the
- * policy's limits. On failure err is filled (in_doubt for writes). */
+/* Runs a command whose answer is a stream of messages (a batch, scan or
+ * query) on node n: sends req and appends the body of every proto of the
+ * answer (after decompression) to resp, up to and including the AS_MSG
+ * with info3 LAST or, for a scan/query (`query`), one carrying an error
+ * that is not a partition status. Connection errors and timeouts are
+ * retried on the same node within the policy's limits. On failure err is
+ * filled (in_doubt for writes). */
 int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
-	size_t len, as_buf* resp, as_error* err);
+	size_t len, bool query, as_buf* resp, as_error* err);
 
 /* Inflates a type-4 proto body (protocol.md 1) into out (replacing it). */
 int as_command_inflate(const uint8_t* body, uint64_t size, as_buf* out, as_error* err);

@@ -9,8 +9,10 @@
 #include <aerospike/as_proto.h>
 #include <string.h>
 
-/* True when the body holds the LAST message; -1 when it is malformed. */
-static int body_has_last(const uint8_t* p, const uint8_t* end)
+/* True when the body ends the stream: it holds the LAST message or, for a
+ * scan/query, a message with an error that is not a partition's status.
+ * -1 when it is malformed. */
+static int body_ends_stream(const uint8_t* p, const uint8_t* end, bool query)
 {
 	while (p < end) {
 		as_msg m;
@@ -21,6 +23,9 @@ static int body_has_last(const uint8_t* p, const uint8_t* end)
 		if (m.h.info3 & AS_INFO3_LAST) {
 			return 1;
 		}
+		if (query && m.result_code != 0 && !(m.h.info3 & AS_INFO3_PARTITION_DONE)) {
+			return 1;
+		}
 		p += n;
 	}
 	return 0;
@@ -28,7 +33,7 @@ static int body_has_last(const uint8_t* p, const uint8_t* end)
 
 /* One attempt: send, then read protos until LAST. */
 static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t deadline, as_buf* resp,
-	bool* sent, as_error* err)
+	bool query, bool* sent, as_error* err)
 {
 	as_socket s;
 	int rc = as_node_get_connection(n, deadline, &s, err);
@@ -53,7 +58,7 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 		}
 		if (!as_proto_parse_header(header, &type, &size) ||
 			(type != AS_PROTO_TYPE_MSG && type != AS_PROTO_TYPE_MSG_COMPRESSED)) {
-			rc = as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in a batch answer");
+			rc = as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in a stream answer");
 			break;
 		}
 		body.len = 0;
@@ -69,9 +74,9 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 			(rc = as_command_inflate(body.data, body.len, &body, err)) != 0) {
 			break;
 		}
-		int last = body_has_last(body.data, body.data + body.len);
+		int last = body_ends_stream(body.data, body.data + body.len, query);
 		if (last < 0) {
-			rc = as_error_set(err, AS_ERR_CLIENT, "Malformed message in a batch answer");
+			rc = as_error_set(err, AS_ERR_CLIENT, "Malformed message in a stream answer");
 			break;
 		}
 		as_buf_put(resp, body.data, body.len);
@@ -95,7 +100,7 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 }
 
 int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
-	size_t len, as_buf* resp, as_error* err)
+	size_t len, bool query, as_buf* resp, as_error* err)
 {
 	uint64_t start = as_clock_ms();
 	uint64_t deadline = p->total_timeout ? start + p->total_timeout : 0;
@@ -108,7 +113,7 @@ int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint
 			attempt_deadline = deadline;
 		}
 		size_t kept = resp->len;
-		int rc = stream_once(n, req, len, attempt_deadline, resp, &sent, err);
+		int rc = stream_once(n, req, len, attempt_deadline, resp, query, &sent, err);
 		if (rc == 0) {
 			return 0;
 		}
