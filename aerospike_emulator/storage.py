@@ -33,6 +33,56 @@ class Record:
         return n
 
 
+class RecordTable(dict):
+    """The records of a namespace by digest. Every store and removal goes through here, so
+    the secondary indexes watching the table (sindexdata.py) see each write, delete, expiry
+    and truncation without the command modules knowing about indexes."""
+
+    __slots__ = ("watchers",)
+
+    def __init__(self):
+        super().__init__()
+        self.watchers = []
+
+    def __setitem__(self, digest, rec):
+        old = dict.get(self, digest)
+        dict.__setitem__(self, digest, rec)
+        for w in self.watchers:
+            w.record_changed(digest, old, rec)
+
+    def __delitem__(self, digest):
+        old = dict.pop(self, digest)
+        for w in self.watchers:
+            w.record_changed(digest, old, None)
+
+    def pop(self, digest, *default):
+        if digest not in self:
+            return dict.pop(self, digest, *default)
+        old = self[digest]
+        del self[digest]
+        return old
+
+    def setdefault(self, digest, rec=None):
+        if digest not in self:
+            self[digest] = rec
+        return self[digest]
+
+    def update(self, *args, **kwargs):
+        for digest, rec in dict(*args, **kwargs).items():
+            self[digest] = rec
+
+    def popitem(self):
+        digest, old = dict.popitem(self)
+        for w in self.watchers:
+            w.record_changed(digest, old, None)
+        return digest, old
+
+    def clear(self):
+        dict.clear(self)
+        for w in self.watchers:
+            w.cleared()
+
+
 class Namespace:
     """A namespace: its configuration, its records and its truncation marks."""
 
@@ -40,7 +90,7 @@ class Namespace:
         self.name = name
         self.default_ttl = default_ttl
         self.replication_factor = replication_factor
-        self.records = {}
+        self.records = RecordTable()
         self.set_truncate_lut = {}
         self.truncate_lut = 0
 

@@ -251,12 +251,12 @@ class _Job:
                 return None
 
             errors = _each(one, nodes)
-            if stop.is_set() or max_records or not errors:
+            if stop.is_set() or not tracker.pending() or (max_records and not errors):
                 break
             if deadline is not None and time.monotonic() >= deadline:
                 raise _error(9, f"The {self._kind} timed out")
             if attempt == max_retries:
-                raise errors[0]
+                raise errors[0] if errors else _error(11, "Partitions were unavailable")
             if sleep_ms:
                 time.sleep(sleep_ms / 1000)
         if not self._paginate:
