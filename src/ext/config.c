@@ -1,7 +1,8 @@
 /*
  * config.c: the client config dict -> the core's cluster config and the
- * client's policy defaults. Unknown keys and ill-typed values raise
- * ParamError naming the key. Called by Client.__init__.
+ * client's policy defaults. Ill-typed values raise ParamError naming the
+ * key; unknown keys are ignored with a UserWarning. Called by
+ * Client.__init__.
  */
 #include "binding.h"
 
