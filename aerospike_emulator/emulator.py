@@ -374,8 +374,10 @@ class Emulator:
         self._control("emu", 0, "reset")
 
     def _op_reset(self):
+        from .sindex import drop_all
+
+        drop_all(self)
         self.store.reset()
-        self.sindexes.clear()
         self.udfs.clear()
         self.jobs.clear()
 

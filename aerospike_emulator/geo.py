@@ -112,6 +112,23 @@ def particle_for(data):
     return data
 
 
+def particle_cells(data):
+    """The cell ids stored in a GEOJSON particle (flags, cell count, cells, text)."""
+    if len(data) < 3:
+        return []
+    n = int.from_bytes(data[1:3], "big")
+    if len(data) < 3 + 8 * n:
+        return []
+    return [int.from_bytes(data[3 + 8 * i : 11 + 8 * i], "big") for i in range(n)]
+
+
+def region_cells(obj):
+    """The cell ids covering a region (Polygon, MultiPolygon or AeroCircle)."""
+    from .s2cover import cover_region
+
+    return cover_region(obj)
+
+
 def _distance_m(p, q):
     lng1, lat1, lng2, lat2 = map(math.radians, (p[0], p[1], q[0], q[1]))
     d = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(

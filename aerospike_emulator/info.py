@@ -1,6 +1,6 @@
 # The info protocol (proto type 1): parses the request text, runs each command and echoes
 # `command\tvalue\n` lines (protocol.md section 2). server.py calls handle_info(); sindex.py,
-# udf.py and scan.py add their own commands to COMMANDS through register().
+# udf.py and jobs.py add their own commands to COMMANDS through register().
 
 import importlib
 import logging
@@ -29,10 +29,13 @@ _LAZY = {
     "udf-remove": "udf",
     "udf-list": "udf",
     "udf-get": "udf",
-    "query-show": "scan",
-    "query-abort": "scan",
-    "scan-show": "scan",
-    "jobs": "scan",
+    "query-show": "jobs",
+    "query-abort": "jobs",
+    "query-abort-all": "jobs",
+    "scan-show": "jobs",
+    "scan-abort": "jobs",
+    "scan-abort-all": "jobs",
+    "jobs": "jobs",
 }
 
 

@@ -63,10 +63,15 @@ class Connection(asyncio.Protocol):
         self.transport = None
         self.buf = bytearray()
         self.authenticated = False
+        self.peer = ""
 
     def connection_made(self, transport):
         self.transport = transport
         self.node.connections.add(self)
+        addr = transport.get_extra_info("peername")
+        if isinstance(addr, tuple) and len(addr) >= 2:
+            # The client address as query-show reports it: host+port.
+            self.peer = "%s+%s" % (addr[0], addr[1])
 
     def connection_lost(self, exc):
         self.node.connections.discard(self)
@@ -97,6 +102,7 @@ class Connection(asyncio.Protocol):
                 return
             body = bytes(buf[8:end])
             del buf[:end]
+            node.peer = self.peer
             try:
                 security = node.cluster.security
                 if security is None:
@@ -155,6 +161,7 @@ class Node:
         self.name = ""
         self.server = None
         self.connections = set()
+        self.peer = ""
         self.faults = Faults()
         self.partition_generation = 1
         self.peers_generation = 1

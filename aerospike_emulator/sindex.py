@@ -1,10 +1,12 @@
-# Secondary indexes: their definitions and the sindex-* info commands (protocol.md 2d).
-# Indexes live in Emulator.sindexes (name -> SIndex); scan.py asks an index for the values
-# a record contributes when it runs a secondary-index query.
+# Secondary indexes: their definitions, the sindex-* info commands (protocol.md 2d) and
+# the choice of index for a query. Indexes live in Emulator.sindexes ((ns, name) -> SIndex),
+# each with an IndexData (sindexdata.py) holding its entries; scan.py calls find_index().
 
 import base64
 
+from .errors import SINDEX_NOT_FOUND, AsError
 from .info import InfoError, register
+from .sindexdata import IndexData
 
 TYPES = {"NUMERIC": "numeric", "STRING": "string", "BLOB": "blob", "GEO2DSPHERE": "geo2dsphere"}
 INDEX_TYPES = {"DEFAULT": "default", "LIST": "list", "MAPKEYS": "mapkeys", "MAPVALUES": "mapvalues"}
@@ -22,6 +24,7 @@ class SIndex:
         self.itype = itype
         self.context = context
         self.exp = exp
+        self.data = None
 
     def definition(self):
         return (self.ns, self.set, self.bin, self.type, self.itype, self.context, self.exp)
@@ -96,14 +99,34 @@ def _create(node, name, args, params):
     for other in node.cluster.sindexes.values():
         if other.definition() == idx.definition():
             raise InfoError(200, "identical index already exists")
+    if idx.itype != "set":
+        store = node.cluster.store
+        idx.data = IndexData(idx, store.namespaces[ns])
+        idx.data.attach(store)
     node.cluster.sindexes[(ns, iname)] = idx
     return "ok"
+
+
+def drop(idx):
+    """Stops maintaining an index that is being removed."""
+    if idx.data is not None:
+        idx.data.detach()
+        idx.data = None
+
+
+def drop_all(cluster):
+    """Removes every index (Emulator.reset)."""
+    for idx in cluster.sindexes.values():
+        drop(idx)
+    cluster.sindexes.clear()
 
 
 @register("sindex-delete")
 def _delete(node, name, args, params):
     ns = params.get("namespace", params.get("ns"))
-    node.cluster.sindexes.pop((ns, params.get("indexname")), None)
+    idx = node.cluster.sindexes.pop((ns, params.get("indexname")), None)
+    if idx is not None:
+        drop(idx)
     return "ok"
 
 
@@ -123,12 +146,45 @@ def _list(node, name, args, params):
 
 
 def entry_count(node, idx):
-    """Number of index entries, counted by the query module when it is available."""
-    try:
-        from .scan import sindex_entries
-    except ImportError:
+    """Number of index entries (expired records are dropped first)."""
+    if idx.data is None:
         return 0
-    return sindex_entries(node.cluster, idx)
+    node.cluster.store.expire_all(idx.data.ns)
+    return idx.data.entry_count()
+
+
+def find_index(cluster, req):
+    """The index a query runs on: by name (field 21), by expression (24), or by bin,
+    collection type, context and key type; raises AsError(201) when there is none.
+    An index on the query's set is preferred to one on the whole namespace."""
+    rng = req.range
+    ns = req.ns.name
+    if req.index_name is not None:
+        idx = cluster.sindexes.get((ns, req.index_name))
+        if idx is None or idx.data is None or idx.type != rng.kind:
+            raise AsError(SINDEX_NOT_FOUND)
+        return idx
+    set_name = req.set_name.decode("utf-8", "replace") if req.set_name else None
+    best = None
+    for idx in cluster.sindexes.values():
+        if idx.ns != ns or idx.data is None or idx.type != rng.kind:
+            continue
+        if idx.itype != req.itype:
+            continue
+        if req.index_exp is not None:
+            if idx.exp_bytes() != req.index_exp:
+                continue
+        elif idx.exp or (idx.bin or "").encode() != rng.bin:
+            continue
+        if (idx.context_bytes() or None) != (req.context or None):
+            continue
+        if idx.set == set_name:
+            return idx
+        if idx.set is None and best is None:
+            best = idx
+    if best is None:
+        raise AsError(SINDEX_NOT_FOUND)
+    return best
 
 
 @register("sindex-stat", "sindex")
