@@ -12,9 +12,19 @@ from . import vectors
 # Areas whose semantics are not complete yet: area -> reason. Scenarios in these files are
 # expected to fail; the ones that already pass show up as XPASS.
 PENDING_AREAS = {
-    "query": "scan/query and secondary-index queries arrive with the query issue",
     "udf": "Lua UDFs arrive with the UDF issue",
 }
+
+# The string/blob bval of a secondary-index answer (field 15) is a 64-bit hash the server
+# computes from the value; the vectors hold only two samples and it is none of the hashes
+# tried (see doc/emulator.md), so the emulator's bval for strings differs.
+_STRING_BVAL = (
+    "field 15 carries the server's 64-bit hash of the string ('s1' -> 0x1fd8bdd67c53e898, "
+    "'k2' -> 0x8d01667ef2ffd1d2), which is none of RIPEMD-160/SHA/MD5/BLAKE2 windows, "
+    "xxHash, Murmur, City/Farm/Metro/Spooky, t1ha, wyhash, FNV, lookup3 or CRC-64 of the "
+    "value (with or without type byte, msgpack header, set or bin name); the emulator "
+    "sends its own hash there, everything else matches"
+)
 
 # Single scenarios of the in-scope areas that depend on a later issue.
 PENDING_SCENARIOS = {
@@ -25,6 +35,14 @@ PENDING_SCENARIOS = {
     "batch/apply": (
         "both rows run the Lua function vec_udf.add (UDF issue); without Lua they answer 100 "
         "(module not registered) instead of SUCCESS"
+    ),
+    "query/query-eq-str": _STRING_BVAL,
+    "query/query-contains-mapkeys": _STRING_BVAL,
+    "query/query-geo-contains-point": (
+        "the answer carries the polygon's stored S2 covering (9 cells, one of them a leaf "
+        "that only touches the polygon's corner at the face centre, an artefact of the S2 "
+        "library's symbolic perturbation in its region coverer); the emulator's covering "
+        "is computed differently, so the GEOJSON particle and the bval differ"
     ),
     "list/remove-by-value-rank-range-relative": (
         "which of two equal values a rank range removes from an unordered list (CDT issue)"
