@@ -22,7 +22,6 @@ from .storage import partition_id
 from .values import P_STRING
 from .wire import (
     F_DIGEST,
-    F_FILTER,
     F_KEY,
     F_NAMESPACE,
     F_SET,
@@ -358,10 +357,4 @@ def _aggregation(node, req, msg, index, job):
     return stream.finish(OK)
 
 
-def sindex_entries(cluster, idx):
-    """Number of entries of a secondary index (sindex-stat)."""
-    data = getattr(idx, "data", None)
-    return data.entry_count() if data is not None else 0
-
-
-__all__ = ["handle", "sindex_entries", "F_FILTER"]
+__all__ = ["handle"]

@@ -146,11 +146,14 @@ def _list(node, name, args, params):
 
 
 def entry_count(node, idx):
-    """Number of index entries (expired records are dropped first)."""
+    """Number of index entries in the partitions this node masters, as each server node
+    reports its own part of an index (expired records are dropped first)."""
     if idx.data is None:
         return 0
     node.cluster.store.expire_all(idx.data.ns)
-    return idx.data.entry_count()
+    owners = node.cluster.pmap.owners
+    me = (node.index,)
+    return sum(1 for _b, d in idx.data.keys if owners[(d[0] | (d[1] << 8)) & 0xFFF][:1] == me)
 
 
 def find_index(cluster, req):
