@@ -1,4 +1,4 @@
-# GeoJSON values: the S2 cell id the server stores with a Point, and the geometry tests
+# GeoJSON values: the S2 cell ids the server stores with a Point or a region, and the tests
 # behind geo queries and the CMP_GEO expression (point within region, region contains point).
 # ops.py normalises stored GEOJSON particles here; expressions.py and scan.py test shapes.
 
@@ -97,7 +97,8 @@ def parse(text):
 
 
 def particle_for(data):
-    """Normalises a stored GEOJSON particle: a Point gets its cell id, like the server."""
+    """Normalises a stored GEOJSON particle like the server: a Point gets its cell id, a
+    region the cells of its covering (s2cover.py)."""
     if len(data) < 3:
         return data
     ncells = int.from_bytes(data[1:3], "big")
@@ -109,6 +110,12 @@ def particle_for(data):
         except (KeyError, IndexError, TypeError, ValueError):
             return data
         return b"\x00\x00\x01" + cell_id(lng, lat).to_bytes(8, "big") + bytes(text)
+    if obj is not None and obj.get("type") in ("Polygon", "MultiPolygon", "AeroCircle"):
+        # A region is stored with flag 1 and the cells of its S2 covering.
+        cells = region_cells(obj)
+        if cells:
+            head = b"\x01" + len(cells).to_bytes(2, "big")
+            return head + b"".join(c.to_bytes(8, "big") for c in cells) + bytes(text)
     return data
 
 

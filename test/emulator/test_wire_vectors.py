@@ -38,12 +38,6 @@ PENDING_SCENARIOS = {
     ),
     "query/query-eq-str": _STRING_BVAL,
     "query/query-contains-mapkeys": _STRING_BVAL,
-    "query/query-geo-contains-point": (
-        "the answer carries the polygon's stored S2 covering (9 cells, one of them a leaf "
-        "that only touches the polygon's corner at the face centre, an artefact of the S2 "
-        "library's symbolic perturbation in its region coverer); the emulator's covering "
-        "is computed differently, so the GEOJSON particle and the bval differ"
-    ),
     "list/remove-by-value-rank-range-relative": (
         "which of two equal values a rank range removes from an unordered list (CDT issue)"
     ),
