@@ -352,6 +352,31 @@ def test_geo_within_and_contains(emu):
         put(c, digest_for(9), {"g": ("geo", json.dumps(square))})
         recs, _ = query_ns(c, geo_range("g", {"type": "Point", "coordinates": [0.2, 0.3]}))
         assert [m.digest for m in recs] == [digest_for(9)]
+        particle = recs[0].bins["g"]
+        cells = [
+            int.from_bytes(particle[3 + 8 * k : 11 + 8 * k], "big")
+            for k in range(int.from_bytes(particle[1:3], "big"))
+        ]
+        assert particle[0] == 1 and 1 <= len(cells) <= 12
+        assert recs[0].bval in [c - (1 << 64) if c >> 63 else c for c in cells]
+
+
+def test_region_covering_matches_the_recorded_one():
+    from aerospike_emulator.s2cover import cover_region
+
+    ring = [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]]
+    cells = cover_region({"type": "Polygon", "coordinates": [ring]})
+    assert cells == [
+        0x0555555555555555,
+        0x0FFD700000000000,
+        0x0FFDC00000000000,
+        0x0FFE400000000000,
+        0x0FFFC00000000000,
+        0x1004000000000000,
+        0x1AA9000000000000,
+        0x1AAA400000000000,
+        0x1AAAC00000000000,
+    ]
 
 
 # -- errors and jobs ----------------------------------------------------------------------
