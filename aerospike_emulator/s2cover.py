@@ -275,7 +275,9 @@ def _cross(a, b):
 
 
 def _lnglat(p):
-    return math.degrees(math.atan2(p[1], p[0])), math.degrees(math.atan2(p[2], math.hypot(p[0], p[1])))
+    return math.degrees(math.atan2(p[1], p[0])), math.degrees(
+        math.atan2(p[2], math.hypot(p[0], p[1]))
+    )
 
 
 def _arc_distance(x, a, b):
@@ -283,7 +285,9 @@ def _arc_distance(x, a, b):
     n = _normalize(_cross(a, b))
     if _dot(_cross(a, x), n) >= 0 and _dot(_cross(x, b), n) >= 0:
         return abs(math.asin(max(-1.0, min(1.0, _dot(x, n)))))
-    return min(math.acos(max(-1.0, min(1.0, _dot(x, a)))), math.acos(max(-1.0, min(1.0, _dot(x, b)))))
+    return min(
+        math.acos(max(-1.0, min(1.0, _dot(x, a)))), math.acos(max(-1.0, min(1.0, _dot(x, b))))
+    )
 
 
 # -- the region coverer ----------------------------------------------------------------------

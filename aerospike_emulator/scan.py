@@ -249,7 +249,13 @@ def _record_msg(req, ns_field, digest, rec, bval, store):
     else:
         ops, n_ops = record.bins_to_ops(rec.bins)
     return msg_body(
-        OK, rec.gen, rec.void_time, ops, n_ops, info1=info1, fields=b"".join(fields),
+        OK,
+        rec.gen,
+        rec.void_time,
+        ops,
+        n_ops,
+        info1=info1,
+        fields=b"".join(fields),
         nf=len(fields),
     )
 

@@ -47,9 +47,7 @@ def remove(conn, digest, set_name=b"qs"):
 
 def int_range(bin_name, lo, hi):
     b = bin_name.encode()
-    return (
-        bytes([1, len(b)]) + b + b"\x01" + struct.pack(">Iq", 8, lo) + struct.pack(">Iq", 8, hi)
-    )
+    return bytes([1, len(b)]) + b + b"\x01" + struct.pack(">Iq", 8, lo) + struct.pack(">Iq", 8, hi)
 
 
 def str_range(bin_name, value, ptype=3):
@@ -62,8 +60,13 @@ def str_range(bin_name, value, ptype=3):
 def geo_range(bin_name, shape):
     b = bin_name.encode()
     v = json.dumps(shape).encode()
-    return bytes([1, len(b)]) + b + b"\x17" + struct.pack(">I", len(v)) + v + (
-        struct.pack(">I", len(v)) + v
+    return (
+        bytes([1, len(b)])
+        + b
+        + b"\x17"
+        + struct.pack(">I", len(v))
+        + v
+        + (struct.pack(">I", len(v)) + v)
     )
 
 
@@ -342,8 +345,15 @@ def test_geo_within_and_contains(emu):
         create_index(c, "qs_g", "g", "GEO2DSPHERE")
         points = [(0.0, 0.0), (0.5, 0.5), (3.0, 3.0)]
         for i, (x, y) in enumerate(points):
-            put(c, digest_for(i), {"g": ("geo", json.dumps({"type": "Point", "coordinates": [x, y]}))})
-        square = {"type": "Polygon", "coordinates": [[[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]]]}
+            put(
+                c,
+                digest_for(i),
+                {"g": ("geo", json.dumps({"type": "Point", "coordinates": [x, y]}))},
+            )
+        square = {
+            "type": "Polygon",
+            "coordinates": [[[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]]],
+        }
         recs, _ = query_ns(c, geo_range("g", square))
         assert sorted(m.digest for m in recs) == [digest_for(0), digest_for(1)]
         circle = {"type": "AeroCircle", "coordinates": [[3.0, 3.0], 1000]}
@@ -414,8 +424,14 @@ def test_background_ops_job_and_query_show(emu):
         trid = 987654321
         incr = op(5, b"n", 1, struct.pack(">q", 100))
         request = scan_request(
-            pids=None, info1=0, info2=0x01, info3=0, rng=int_range("n", 1, 2), ops=[incr],
-            trid=trid, ttl=0,
+            pids=None,
+            info1=0,
+            info2=0x01,
+            info3=0,
+            rng=int_range("n", 1, 2),
+            ops=[incr],
+            trid=trid,
+            ttl=0,
         )
         protos, msgs = run(c, request)
         assert len(protos) == 1 and msgs[0].info3 == 0x01 and msgs[0].result == 0
@@ -442,3 +458,20 @@ def test_background_udf_without_module_is_accepted_and_fails_per_record(emu):
         assert msgs[0].info3 == 0x01 and msgs[0].result == 0
         entry = dict(kv.split("=", 1) for kv in c.info("query-show:id=42").split(":"))
         assert entry["recs-failed"] == "1" and entry["udf-function"] == "fn"
+
+
+def test_expression_index_and_index_by_name(emu):
+    import base64
+
+    add_one = bytes.fromhex("931493510" + "2a17801")
+    with Conn(emu.seeds[0]) as c:
+        cmd = "sindex-create:namespace=test;set=qs;indexname=qs_e;exp=%s;type=NUMERIC"
+        assert c.info(cmd % base64.b64encode(add_one).decode()) == "ok"
+        for i in range(3):
+            put(c, digest_for(i), {"x": i})
+        recs, _ = query_ns(c, int_range("", 2, 2), extra=[field(24, add_one)])
+        assert [(m.digest, m.bval) for m in recs] == [(digest_for(1), 2)]
+        recs, _ = query_ns(c, int_range("", 3, 3), extra=[field(21, b"qs_e")])
+        assert [m.digest for m in recs] == [digest_for(2)]
+        _, msgs = query_ns(c, int_range("", 3, 3), extra=[field(21, b"nope")])
+        assert msgs[-1].result == 201
