@@ -43,11 +43,22 @@ def workload_batch(client, keys, ops, payload):
     return rounds * len(batch_keys)
 
 
+def workload_scan(client, keys, ops, payload):
+    # Each op is one record delivered by a query over the benchmark's set.
+    set_name = keys[0][1]
+    rounds = max(1, ops // len(keys))
+    got = 0
+    for _ in range(rounds):
+        got += len(client.query("test", set_name).results())
+    return got
+
+
 WORKLOADS = {
     "put": workload_put,
     "get": workload_get,
     "operate": workload_operate,
     "batch": workload_batch,
+    "scan": workload_scan,
 }
 
 
@@ -55,7 +66,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("hosts")
     parser.add_argument("--ops", type=int, default=20000)
-    parser.add_argument("--workloads", default="put,get,operate,batch")
+    parser.add_argument("--workloads", default="put,get,operate,batch,scan")
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 

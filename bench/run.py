@@ -41,7 +41,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workloads", default="put,get,operate,batch")
+    parser.add_argument("--workloads", default="put,get,operate,batch,scan")
     args = parser.parse_args()
 
     emulator = None

@@ -36,9 +36,9 @@ def index(client, keys):
     """Creates secondary indexes on the test's set; removes them at teardown."""
     made = []
 
-    def create(method, bin_name, *args, **kwargs):
+    def create(method, bin_name, *args, after_name=()):
         name = f"it{RUN_TAG}_{keys.set[-6:]}_{bin_name}_{len(made)}"
-        getattr(client, method)(NS, keys.set, bin_name, *args, name, **kwargs)
+        getattr(client, method)(NS, keys.set, bin_name, *args, name, *after_name)
         made.append(name)
         return name
 
@@ -129,7 +129,7 @@ def test_query_collection_indexes(client, keys, stored, index):
 def test_query_with_cdt_context(client, keys, stored, index):
     ctx = [cdt_ctx.cdt_ctx_list_index(1)]
     index("index_cdt_create", "l", aerospike.INDEX_TYPE_DEFAULT, aerospike.INDEX_NUMERIC,
-          {"ctx": ctx})
+          after_name=(ctx,))
     q = client.query(NS, keys.set)
     q.where(p.between("l", 110, 112), ctx)
     assert _ns(q.results()) == [10, 11, 12]
@@ -229,12 +229,20 @@ def test_job_info_of_an_unknown_job_is_complete(client):
     assert info["status"] == aerospike.JOB_STATUS_COMPLETED
 
 
-def test_bad_query_arguments(client, keys):
+def test_bad_query_arguments(client, keys, stored):
     with pytest.raises(ex.ParamError):
         client.job_info(1, "neither scan nor query")
     q = client.query(NS, keys.set)
-    with pytest.raises(ex.ParamError):
+    for bad in (lambda: q.select(1), lambda: q.where("not a predicate"),
+                lambda: q.results(policy="not a dict"), lambda: client.query(NS, 1)):
+        with pytest.raises(ex.ParamError):
+            bad()
+    # The reference raises ClientError once it calls the callback; ours, ParamError
+    # (a ClientError) before the query is sent.
+    with pytest.raises(ex.ClientError):
         q.foreach("not callable")
+    with pytest.raises(ex.ClientError):
+        q.add_ops("not a list")
 
 
 # ---- a 3-node cluster ----------------------------------------------------------------
