@@ -214,6 +214,12 @@ class _Job:
             limits = _split(max_records, len(nodes))
             task_id = _task_id()
 
+            def deliver(records):
+                if stop.is_set() or on_records(records) is False:
+                    stop.set()
+                    return False
+                return True
+
             def one(i, node):
                 parts = by_node[node]
                 node_spec = dict(spec, task_id=task_id, max_records=limits[i],
@@ -222,29 +228,25 @@ class _Job:
                 if has_bval:
                     node_spec["bvals"] = [p.bval for p in parts if p.digest is not None]
                 try:
-                    answer = self._client._query_node(node, node_spec, policy, self._kind)
+                    done, last, status, count = self._client._query_node(
+                        node, node_spec, deliver, policy, self._kind)
                 except exception.AerospikeError as e:
                     if e.code in _RETRYABLE:
                         return e
                     raise
-                records, done, last, status = answer
-                if stop.is_set():
-                    return None
-                keep_going = on_records(records)
-                if keep_going is False:
-                    stop.set()
                 index = {p.pid: p for p in parts}
                 for pid, (digest, bval) in last.items():
                     part = index.get(pid)
                     if part is not None:
-                        part.digest = bytes(digest)
+                        part.digest = digest
                         part.bval = bval
+                if stop.is_set():
+                    return None
                 if status and status not in _RETRYABLE:
                     raise _error(status, f"The {self._kind} failed on node {node}")
                 if status:
                     return _error(status, f"The {self._kind} failed on node {node}")
-                hit_max = limits[i] and len(records) >= limits[i]
-                if not hit_max:
+                if not (limits[i] and count >= limits[i]):
                     for p in parts:
                         if done.get(p.pid, 0) == 0:
                             p.done = True
@@ -326,10 +328,14 @@ class _Job:
             spec["ops"] = ops
         kind = self._background_kind
         for node in [n[0] for n in self._client._nodes()]:
-            status = self._client._query_node(node, spec, policy, kind)[3]
+            status = self._client._query_node(node, spec, _no_records, policy, kind)[2]
             if status and not (status == _NOT_FOUND and self._kind == "scan"):
                 raise _error(status, f"The background {self._kind} failed on node {node}")
         return spec["task_id"]
+
+
+def _no_records(records):
+    return True
 
 
 def _split(max_records, n):

@@ -2,9 +2,9 @@
  * query.c: one scan or query on one node (protocol.md 10): the request is
  * built from a spec dict that aerospike/_query.py assembles (partitions,
  * resume digests, predicate, filter, bins, background ops or UDF), sent
- * with the GIL released, and the answer stream is decoded into records and
- * partition bookkeeping. The Python side spreads partitions over nodes,
- * tracks what is done and pages.
+ * with the GIL released, and the answer is decoded proto by proto into
+ * records handed to a Python callback, plus partition bookkeeping. The
+ * Python side spreads partitions over nodes, tracks what is done and pages.
  */
 #include "binding.h"
 #include <aerospike/as_crypto.h>
@@ -328,30 +328,47 @@ static bool build_query(ClientObject* self, PyObject* spec, const py_policy* p, 
 	return true;
 }
 
-/* One record of the answer: ((ns, set, key, digest), meta, bins), plus its
- * digest and bval for the partition tracker. */
-static PyObject* decode_record(const as_msg* m, PyObject* ns, const decode_ctx* dc,
-	uint32_t* pid, PyObject** digest_out, PyObject** bval_out)
+/* The consumer of one node's answer, fed proto by proto by the stream
+ * executor while the GIL is released: it takes the GIL back for each
+ * proto, turns its records into ((ns, set, key, digest), meta, bins) and
+ * hands them to the Python callback, and keeps the partition bookkeeping
+ * (the last digest and bval seen per partition, partition-done results). */
+typedef struct {
+	PyThreadState* ts;
+	PyObject* ns;
+	PyObject* callback;
+	decode_ctx dc;
+	PyObject* done; /* {pid: result} of partition-done messages */
+	uint8_t (*digests)[20];
+	int64_t* bvals;
+	uint8_t* seen; /* 1: a record of the partition came; 2: with a bval */
+	long count;
+	long status;
+	bool stopped;
+	bool py_error;
+} query_sink;
+
+/* One record of the answer, and its partition's digest and bval. */
+static PyObject* decode_record(query_sink* q, const as_msg* m)
 {
 	PyObject* set = Py_None;
 	PyObject* user = Py_None;
-	PyObject* digest = NULL;
-	PyObject* bval = Py_None;
+	const uint8_t* digest = NULL;
+	bool has_bval = false;
+	int64_t bval = 0;
 	const uint8_t* cur = m->fields;
 	bool ok = true;
 	for (uint32_t i = 0; i < m->n_fields && ok; i++) {
 		as_msg_field_view f;
 		as_msg_next_field(&cur, &f);
 		if (f.type == AS_FIELD_DIGEST && f.len == 20) {
-			digest = PyByteArray_FromStringAndSize((const char*)f.data, 20);
-			*pid = as_partition_id(f.data);
-			ok = digest != NULL;
+			digest = f.data;
 		}
-		else if (f.type == AS_FIELD_SET) {
+		else if (f.type == AS_FIELD_SET && set == Py_None) {
 			set = PyUnicode_DecodeUTF8((const char*)f.data, f.len, "surrogateescape");
 			ok = set != NULL;
 		}
-		else if (f.type == AS_FIELD_KEY && f.len >= 1) {
+		else if (f.type == AS_FIELD_KEY && f.len >= 1 && user == Py_None) {
 			const uint8_t* d = f.data + 1;
 			uint32_t n = f.len - 1;
 			user = f.data[0] == AS_PARTICLE_INTEGER ? particle_to_py(AS_PARTICLE_INTEGER, d, n, NULL)
@@ -365,26 +382,30 @@ static PyObject* decode_record(const as_msg* m, PyObject* ns, const decode_ctx* 
 			for (int b = 7; b >= 0; b--) {
 				x = (x << 8) | f.data[b];
 			}
-			bval = PyLong_FromLongLong((long long)x);
-			ok = bval != NULL;
+			bval = (int64_t)x;
+			has_bval = true;
 		}
 	}
 	PyObject* out = NULL;
-	if (ok && digest) {
-		PyObject* key = PyTuple_Pack(4, ns, set, user, digest);
+	if (ok && !digest) {
+		raise_code(AS_ERR_CLIENT, "A query record came without its digest");
+	}
+	else if (ok) {
+		PyObject* d = PyByteArray_FromStringAndSize((const char*)digest, 20);
+		PyObject* key = d ? PyTuple_Pack(4, q->ns, set, user, d) : NULL;
 		PyObject* meta = key ? reply_meta(m) : NULL;
-		PyObject* bins = meta ? reply_bins(m, dc, false) : NULL;
+		PyObject* bins = meta ? reply_bins(m, &q->dc, false) : NULL;
 		out = bins ? PyTuple_Pack(3, key, meta, bins) : NULL;
+		Py_XDECREF(d);
 		Py_XDECREF(key);
 		Py_XDECREF(meta);
 		Py_XDECREF(bins);
-	}
-	else if (ok) {
-		raise_code(AS_ERR_CLIENT, "A query record came without its digest");
-	}
-	if (out) {
-		*digest_out = Py_NewRef(digest);
-		*bval_out = Py_NewRef(bval);
+		if (out) {
+			uint32_t pid = as_partition_id(digest);
+			memcpy(q->digests[pid], digest, 20);
+			q->bvals[pid] = bval;
+			q->seen[pid] = has_bval ? 2 : 1;
+		}
 	}
 	if (set != Py_None) {
 		Py_DECREF(set);
@@ -392,24 +413,14 @@ static PyObject* decode_record(const as_msg* m, PyObject* ns, const decode_ctx* 
 	if (user != Py_None) {
 		Py_DECREF(user);
 	}
-	if (bval != Py_None) {
-		Py_DECREF(bval);
-	}
-	Py_XDECREF(digest);
 	return out;
 }
 
-/* Walks a node's answer: (records, {pid: result} of partition-done
- * messages, {pid: (digest, bval)} of the last record per partition, status). */
-static PyObject* decode_answer(const as_buf* resp, PyObject* ns, const decode_ctx* dc)
+/* Walks the messages of one proto; false with a Python error set. */
+static bool decode_body(query_sink* q, const uint8_t* p, const uint8_t* end)
 {
 	PyObject* records = PyList_New(0);
-	PyObject* done = PyDict_New();
-	PyObject* last = PyDict_New();
-	long status = 0;
-	bool ok = records && done && last;
-	const uint8_t* p = resp->data;
-	const uint8_t* end = p + resp->len;
+	bool ok = records != NULL;
 	while (ok && p < end) {
 		as_msg m;
 		size_t n = as_msg_parse(&m, p, end);
@@ -420,54 +431,93 @@ static PyObject* decode_answer(const as_buf* resp, PyObject* ns, const decode_ct
 		}
 		p += n;
 		if (m.h.info3 & AS_INFO3_LAST) {
-			status = m.result_code;
+			q->status = m.result_code;
 			break;
 		}
 		if (m.h.info3 & AS_INFO3_PARTITION_DONE) {
 			PyObject* pid = PyLong_FromUnsignedLong(m.h.generation);
 			PyObject* rc = PyLong_FromLong(m.result_code);
-			ok = pid && rc && PyDict_SetItem(done, pid, rc) == 0;
+			ok = pid && rc && PyDict_SetItem(q->done, pid, rc) == 0;
 			Py_XDECREF(pid);
 			Py_XDECREF(rc);
 			continue;
 		}
 		if (m.result_code != 0) {
-			status = m.result_code;
+			q->status = m.result_code;
 			break;
 		}
-		uint32_t pid = 0;
-		PyObject *digest = NULL, *bval = NULL;
-		PyObject* rec = decode_record(&m, ns, dc, &pid, &digest, &bval);
-		if (!rec) {
-			ok = false;
-			break;
-		}
-		PyObject* key = PyLong_FromUnsignedLong(pid);
-		PyObject* pos = key ? PyTuple_Pack(2, digest, bval) : NULL;
-		ok = pos && PyList_Append(records, rec) == 0 && PyDict_SetItem(last, key, pos) == 0;
-		Py_XDECREF(key);
-		Py_XDECREF(pos);
-		Py_DECREF(rec);
-		Py_DECREF(digest);
-		Py_DECREF(bval);
+		PyObject* rec = decode_record(q, &m);
+		ok = rec && PyList_Append(records, rec) == 0;
+		Py_XDECREF(rec);
 	}
-	PyObject* out = ok ? Py_BuildValue("(OOOl)", records, done, last, status) : NULL;
+	if (ok && PyList_GET_SIZE(records) > 0) {
+		q->count += (long)PyList_GET_SIZE(records);
+		PyObject* r = PyObject_CallOneArg(q->callback, records);
+		ok = r != NULL;
+		q->stopped = r == Py_False;
+		Py_XDECREF(r);
+	}
 	Py_XDECREF(records);
-	Py_XDECREF(done);
-	Py_XDECREF(last);
+	return ok;
+}
+
+static int on_body(void* udata, const uint8_t* body, size_t len, as_error* err)
+{
+	query_sink* q = udata;
+	if (!body) {
+		/* A retry would deliver the records already handed on again. */
+		return q->count ? as_error_set(err, AS_ERR_CLIENT, "No retry after records came") : 0;
+	}
+	PyEval_RestoreThread(q->ts);
+	bool ok = decode_body(q, body, body + len);
+	q->ts = PyEval_SaveThread();
+	if (!ok) {
+		q->py_error = true;
+		return as_error_set(err, AS_ERR_CLIENT, "Decoding the answer failed");
+	}
+	if (q->stopped) {
+		return as_error_set(err, AS_ERR_CLIENT_ABORT, "Stopped by the callback");
+	}
+	return 0;
+}
+
+/* {pid: (digest, bval or None)} of the last record of each partition. */
+static PyObject* last_records(const query_sink* q)
+{
+	PyObject* out = PyDict_New();
+	for (uint32_t pid = 0; out && pid < AS_N_PARTITIONS; pid++) {
+		if (!q->seen[pid]) {
+			continue;
+		}
+		PyObject* v = Py_BuildValue("(y#N)", (const char*)q->digests[pid], (Py_ssize_t)20,
+			q->seen[pid] == 2 ? PyLong_FromLongLong(q->bvals[pid]) : Py_NewRef(Py_None));
+		PyObject* k = v ? PyLong_FromUnsignedLong(pid) : NULL;
+		if (!k || PyDict_SetItem(out, k, v) != 0) {
+			Py_CLEAR(out);
+		}
+		Py_XDECREF(k);
+		Py_XDECREF(v);
+	}
 	return out;
 }
 
-/* _query_node(node_name, spec, policy, kind) -> (records, done, last, status).
- * kind is "query", "scan" or "write" (the policy kind of background jobs). */
+/* _query_node(node, spec, callback, policy=None, kind="query")
+ *   -> (done, last, status, count)
+ * Runs a node's share of a scan or query; callback(records) gets the
+ * records of each proto of the answer and stops the stream by returning
+ * False. kind is "query", "scan" or "write" (the policy kind of background
+ * jobs). done is {pid: result} of partitions the node could not serve,
+ * last {pid: (digest, bval)} of the last record per partition, status the
+ * node's result (an error after some records came is a status too, so the
+ * caller can resume from last). */
 PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs)
 {
-	static char* kwlist[] = {"node", "spec", "policy", "kind", NULL};
+	static char* kwlist[] = {"node", "spec", "callback", "policy", "kind", NULL};
 	const char* name;
-	PyObject *spec, *policy = Py_None;
+	PyObject *spec, *callback, *policy = Py_None;
 	const char* kind = "query";
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO!|Os:_query_node", kwlist, &name, &PyDict_Type,
-			&spec, &policy, &kind)) {
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO!O|Os:_query_node", kwlist, &name,
+			&PyDict_Type, &spec, &callback, &policy, &kind)) {
 		return NULL;
 	}
 	int pol_kind = strcmp(kind, "scan") == 0 ? POL_SCAN : strcmp(kind, "write") == 0 ? POL_WRITE
@@ -477,13 +527,21 @@ PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs
 		return NULL;
 	}
 	uint8_t stack[16384];
-	as_buf req, resp;
+	as_buf req;
 	as_buf_init(&req, stack, sizeof(stack));
-	as_buf_init(&resp, NULL, 0);
+	query_sink q = {.ns = spec_get(spec, "ns"), .callback = callback};
 	PyObject* out = NULL;
 	py_cluster* h = NULL;
 	as_node* node = NULL;
 	if (!build_query(self, spec, &p, &req)) {
+		goto done;
+	}
+	q.done = PyDict_New();
+	q.digests = PyMem_Calloc(AS_N_PARTITIONS, sizeof(*q.digests));
+	q.bvals = PyMem_Calloc(AS_N_PARTITIONS, sizeof(*q.bvals));
+	q.seen = PyMem_Calloc(AS_N_PARTITIONS, 1);
+	if (!q.done || !q.digests || !q.bvals || !q.seen) {
+		PyErr_NoMemory();
 		goto done;
 	}
 	h = client_cluster(self);
@@ -495,21 +553,28 @@ PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs
 		raise_code(AS_ERR_INVALID_NODE, "Node %s is not in the cluster", name);
 		goto done;
 	}
+	client_decode_ctx(self, &p, &q.dc);
 	as_error err;
 	as_error_reset(&err);
 	as_command_policy cp = p.cmd;
 	cp.is_write = pol_kind == POL_WRITE;
-	int rc;
-	Py_BEGIN_ALLOW_THREADS
-	rc = as_command_execute_stream(node, &cp, req.data, req.len, true, &resp, &err);
-	Py_END_ALLOW_THREADS
-	if (rc != 0) {
-		raise_error(&err);
+	q.ts = PyEval_SaveThread();
+	int rc = as_command_execute_stream_to(node, &cp, req.data, req.len, true, on_body, &q, &err);
+	PyEval_RestoreThread(q.ts);
+	if (q.py_error) {
 		goto done;
 	}
-	decode_ctx dc;
-	client_decode_ctx(self, &p, &dc);
-	out = decode_answer(&resp, spec_get(spec, "ns"), &dc);
+	if (rc != 0 && !q.stopped) {
+		if (!q.count) {
+			raise_error(&err);
+			goto done;
+		}
+		q.status = rc;
+	}
+	PyObject* last = last_records(&q);
+	if (last) {
+		out = Py_BuildValue("(ONll)", q.done, last, q.status, q.count);
+	}
 
 done:
 	if (node) {
@@ -518,8 +583,11 @@ done:
 	if (h) {
 		cluster_release(h);
 	}
+	Py_XDECREF(q.done);
+	PyMem_Free(q.digests);
+	PyMem_Free(q.bvals);
+	PyMem_Free(q.seen);
 	as_buf_destroy(&req);
-	as_buf_destroy(&resp);
 	return out;
 }
 

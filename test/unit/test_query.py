@@ -23,9 +23,13 @@ class FakeClient:
     def _nodes(self):
         return [(n, "127.0.0.1", 3000) for n in self.nodes]
 
-    def _query_node(self, node, spec, policy, kind):
+    def _query_node(self, node, spec, callback, policy, kind):
         self.calls.append((node, dict(spec), kind))
-        return self.answer(node, spec)
+        records, done, last, status = self.answer(node, spec)
+        for rec in records:  # one record per proto
+            if callback([rec]) is False:
+                break
+        return done, last, status, len(records)
 
     def _info_node(self, node, command, timeout):
         reply = self.info[node]

@@ -49,13 +49,25 @@ static inline uint32_t as_command_server_timeout(const as_command_policy* p)
 	return p->total_timeout;
 }
 
+/* Receives the answer of a stream command proto by proto: body is the
+ * (decompressed) body of one proto. Returns 0 to go on, or an error code
+ * with err filled to stop reading (the connection is then closed). Called
+ * with body NULL before a retry starts the answer over: returning non-zero
+ * then refuses the retry (the consumer has already handed records on). */
+typedef int (*as_stream_sink)(void* udata, const uint8_t* body, size_t len, as_error* err);
+
 /* Runs a command whose answer is a stream of messages (a batch, scan or
- * query) on node n: sends req and appends the body of every proto of the
- * answer (after decompression) to resp, up to and including the AS_MSG
- * with info3 LAST or, for a scan/query (`query`), one carrying an error
- * that is not a partition status. Connection errors and timeouts are
- * retried on the same node within the policy's limits. On failure err is
- * filled (in_doubt for writes). */
+ * query) on node n: sends req and hands every proto of the answer to sink,
+ * up to and including the AS_MSG with info3 LAST or, for a scan/query
+ * (`query`), one carrying an error that is not a partition status. The
+ * socket timeout bounds each read (an idle server), the total timeout the
+ * whole command. Connection errors and timeouts are retried on the same
+ * node within the policy's limits. On failure err is filled (in_doubt for
+ * writes). */
+int as_command_execute_stream_to(as_node* n, const as_command_policy* p, const uint8_t* req,
+	size_t len, bool query, as_stream_sink sink, void* udata, as_error* err);
+
+/* The same, appending every proto body to resp (a retry starts resp over). */
 int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
 	size_t len, bool query, as_buf* resp, as_error* err);
 

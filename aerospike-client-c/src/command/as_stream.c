@@ -1,9 +1,10 @@
 /*
- * as_stream.c: commands answered by a stream of messages (batch now; scans
- * and queries later): the request goes to one given node and every proto
- * of the answer is read until an AS_MSG with info3 LAST arrives (protocol
- * 9b). The bodies are appended to one buffer that the binding walks later,
- * under the GIL.
+ * as_stream.c: commands answered by a stream of messages (batches, scans,
+ * queries): the request goes to one given node and every proto of the
+ * answer is read until an AS_MSG with info3 LAST arrives (protocol 9b,
+ * 10b). Each body goes to a sink: a buffer the binding walks later (batch),
+ * or the binding itself, proto by proto (scans and queries, so a large
+ * answer is never held whole).
  */
 #include <aerospike/as_command.h>
 #include <aerospike/as_proto.h>
@@ -31,17 +32,40 @@ static int body_ends_stream(const uint8_t* p, const uint8_t* end, bool query)
 	return 0;
 }
 
-/* One attempt: send, then read protos until LAST. */
-static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t deadline, as_buf* resp,
-	bool query, bool* sent, as_error* err)
+/* Reads exactly len bytes, each read bounded by the socket timeout and
+ * all of them by the total deadline. */
+static int read_exact(as_socket* s, void* data, size_t len, uint32_t socket_timeout,
+	uint64_t deadline, as_error* err)
 {
+	uint64_t limit = deadline;
+	if (socket_timeout) {
+		uint64_t idle = as_clock_ms() + socket_timeout;
+		if (!limit || idle < limit) {
+			limit = idle;
+		}
+	}
+	return as_socket_read(s, data, len, limit, err);
+}
+
+/* One attempt: send, then hand protos to the sink until the stream ends. */
+static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t socket_timeout,
+	uint64_t deadline, bool query, as_stream_sink sink, void* udata, bool* sent, bool* delivered,
+	as_error* err)
+{
+	uint64_t connect_deadline = deadline;
+	if (socket_timeout) {
+		uint64_t idle = as_clock_ms() + socket_timeout;
+		if (!connect_deadline || idle < connect_deadline) {
+			connect_deadline = idle;
+		}
+	}
 	as_socket s;
-	int rc = as_node_get_connection(n, deadline, &s, err);
+	int rc = as_node_get_connection(n, connect_deadline, &s, err);
 	if (rc != 0) {
 		return rc;
 	}
 	*sent = true;
-	if ((rc = as_socket_write(&s, req, len, deadline, err)) != 0) {
+	if ((rc = as_socket_write(&s, req, len, connect_deadline, err)) != 0) {
 		as_node_close_connection(n, &s);
 		return rc;
 	}
@@ -53,7 +77,7 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 		/* Each proto of a stream is read exactly: its header, then its body. */
 		uint8_t header[AS_PROTO_HEADER_SIZE];
 		uint64_t size;
-		if ((rc = as_socket_read(&s, header, sizeof(header), deadline, err)) != 0) {
+		if ((rc = read_exact(&s, header, sizeof(header), socket_timeout, deadline, err)) != 0) {
 			break;
 		}
 		if (!as_proto_parse_header(header, &type, &size) ||
@@ -66,7 +90,7 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 			rc = as_error_set(err, AS_ERR_CLIENT, "Out of memory");
 			break;
 		}
-		if ((rc = as_socket_read(&s, body.data, size, deadline, err)) != 0) {
+		if ((rc = read_exact(&s, body.data, size, socket_timeout, deadline, err)) != 0) {
 			break;
 		}
 		body.len = size;
@@ -79,12 +103,8 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 			rc = as_error_set(err, AS_ERR_CLIENT, "Malformed message in a stream answer");
 			break;
 		}
-		as_buf_put(resp, body.data, body.len);
-		if (resp->oom) {
-			rc = as_error_set(err, AS_ERR_CLIENT, "Out of memory");
-			break;
-		}
-		if (last) {
+		*delivered = true;
+		if ((rc = sink(udata, body.data, body.len, err)) != 0 || last) {
 			break;
 		}
 	}
@@ -99,25 +119,19 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint64_t dead
 	return rc;
 }
 
-int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
-	size_t len, bool query, as_buf* resp, as_error* err)
+int as_command_execute_stream_to(as_node* n, const as_command_policy* p, const uint8_t* req,
+	size_t len, bool query, as_stream_sink sink, void* udata, as_error* err)
 {
-	uint64_t start = as_clock_ms();
-	uint64_t deadline = p->total_timeout ? start + p->total_timeout : 0;
+	uint64_t deadline = p->total_timeout ? as_clock_ms() + p->total_timeout : 0;
 	uint32_t socket_timeout = as_command_socket_timeout(p);
 	bool sent = false;
 	for (uint32_t attempt = 0;; attempt++) {
-		uint64_t now = as_clock_ms();
-		uint64_t attempt_deadline = socket_timeout ? now + socket_timeout : 0;
-		if (deadline && (!attempt_deadline || attempt_deadline > deadline)) {
-			attempt_deadline = deadline;
-		}
-		size_t kept = resp->len;
-		int rc = stream_once(n, req, len, attempt_deadline, resp, query, &sent, err);
+		bool delivered = false;
+		int rc = stream_once(n, req, len, socket_timeout, deadline, query, sink, udata, &sent,
+			&delivered, err);
 		if (rc == 0) {
 			return 0;
 		}
-		resp->len = kept; /* a retry starts the node's answer over */
 		bool retryable = rc == AS_ERR_TIMEOUT || rc == AS_ERR_CONNECTION ||
 			rc == AS_ERR_NO_MORE_CONNECTIONS;
 		if (!retryable || attempt + 1 > p->max_retries) {
@@ -126,10 +140,39 @@ int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint
 		if (deadline && as_clock_ms() + p->sleep_between_retries >= deadline) {
 			break;
 		}
+		if (delivered) {
+			as_error again;
+			if (sink(udata, NULL, 0, &again) != 0) {
+				break; /* the consumer cannot start over */
+			}
+		}
 		if (p->sleep_between_retries) {
 			as_sleep_ms(p->sleep_between_retries);
 		}
 	}
 	err->in_doubt = p->is_write && sent;
 	return err->code;
+}
+
+typedef struct {
+	as_buf* resp;
+	size_t start;
+} buf_sink;
+
+static int append_body(void* udata, const uint8_t* body, size_t len, as_error* err)
+{
+	buf_sink* b = udata;
+	if (!body) {
+		b->resp->len = b->start; /* a retry starts the node's answer over */
+		return 0;
+	}
+	as_buf_put(b->resp, body, len);
+	return b->resp->oom ? as_error_set(err, AS_ERR_CLIENT, "Out of memory") : 0;
+}
+
+int as_command_execute_stream(as_node* n, const as_command_policy* p, const uint8_t* req,
+	size_t len, bool query, as_buf* resp, as_error* err)
+{
+	buf_sink b = {resp, resp->len};
+	return as_command_execute_stream_to(n, p, req, len, query, append_body, &b, err);
 }
