@@ -303,8 +303,15 @@ class _Job:
         def deliver(records):
             with lock:
                 for rec in records:
-                    if callback(rec) is False:
-                        return False
+                    try:
+                        if callback(rec) is False:
+                            return False
+                    except Exception as e:
+                        # The reference reports a ClientError, with the callback's
+                        # exception as its context.
+                        raise exception.ClientError(
+                            -1, "Callback function raised an exception", None, None,
+                            False) from e
             return True
 
         self._run(policy, options, deliver, nodename=nodename)

@@ -158,6 +158,14 @@ def test_foreach_and_stopping_early(client, keys, stored):
     assert len(first) == 3
 
 
+def test_foreach_callback_errors_are_client_errors(client, keys, stored):
+    for job in (client.query(NS, keys.set), client.scan(NS, keys.set)):
+        with pytest.raises(ex.ClientError) as info:
+            job.foreach(lambda rec: 1 / 0)
+        assert isinstance(info.value.__context__, ZeroDivisionError)
+    assert len(client.query(NS, keys.set).results()) == N
+
+
 def test_max_records(client, keys, stored):
     q = client.query(NS, keys.set)
     q.max_records = 7
