@@ -198,6 +198,7 @@ class _Job:
             self._tracker = tracker
         spec = self._spec(options)
         spec["rps"] = self._rps(policy)
+        spec["duration"] = _duration(policy)
         max_records = self._max_records(policy)
         max_retries = _check_int(policy.get("max_retries", 5), "policy: 'max_retries'")
         sleep_ms = _check_int(policy.get("sleep_between_retries", 0),
@@ -339,6 +340,15 @@ class _Job:
             if status and not (status == _NOT_FOUND and self._kind == "scan"):
                 raise _error(status, f"The background {self._kind} failed on node {node}")
         return spec["task_id"]
+
+
+def _duration(policy):
+    """policy "expected_duration" (aerospike.QUERY_DURATION_*), or the older
+    "short_query" flag."""
+    duration = policy.get("expected_duration", 0)
+    if duration not in (0, 1, 2) or isinstance(duration, bool):
+        raise _param("policy: 'expected_duration' must be one of aerospike.QUERY_DURATION_*")
+    return 1 if policy.get("short_query") and not duration else duration
 
 
 def _no_records(records):

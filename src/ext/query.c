@@ -11,6 +11,9 @@
 
 #define QUERY_ALL_TTL 0xFFFFFFFFu
 
+/* aerospike.QUERY_DURATION_* (policy "expected_duration"). */
+enum { QUERY_LONG = 0, QUERY_SHORT = 1, QUERY_LONG_RELAX_AP = 2 };
+
 /* Predicate tuples (aerospike.predicates): (kind, datatype, bin, v1[, v2[, index_type]]). */
 enum { PRED_EQUAL = 0, PRED_RANGE = 1 };
 enum { PRED_STRING = 0, PRED_GEOJSON = 2, PRED_BLOB = 3, PRED_INTEGER = 4 };
@@ -185,23 +188,25 @@ static bool build_query(ClientObject* self, PyObject* spec, const py_policy* p, 
 	PyObject* ctx = spec_get(spec, "ctx");
 	bool background = spec_get(spec, "background") && PyObject_IsTrue(spec_get(spec, "background"));
 	bool nobins = spec_get(spec, "nobins") && PyObject_IsTrue(spec_get(spec, "nobins"));
-	uint64_t task_id = 0, max_records = 0, rps = 0, ttl = 0, udf_op = 0;
+	uint64_t task_id = 0, max_records = 0, rps = 0, ttl = 0, udf_op = 0, duration = 0;
 	if (!ns || !PyUnicode_Check(ns) || (set && !PyUnicode_Check(set))) {
 		raise_param("namespace and set must be strings");
 		return false;
 	}
 	if (!spec_u64(spec, "task_id", &task_id) || !spec_u64(spec, "max_records", &max_records) ||
 		!spec_u64(spec, "rps", &rps) || !spec_u64(spec, "ttl", &ttl) ||
-		!spec_u64(spec, "udf_op", &udf_op)) {
+		!spec_u64(spec, "udf_op", &udf_op) || !spec_u64(spec, "duration", &duration)) {
 		return false;
 	}
 	as_msg_header h = {0};
 	if (background) {
-		h.info2 = AS_INFO2_WRITE;
+		h.info2 = AS_INFO2_WRITE | (p->durable_delete ? AS_INFO2_DURABLE_DELETE : 0);
 		h.record_ttl = (uint32_t)ttl;
 	}
 	else {
-		h.info1 = AS_INFO1_READ | (nobins ? AS_INFO1_GET_NO_BINS : 0);
+		h.info1 = AS_INFO1_READ | (nobins ? AS_INFO1_GET_NO_BINS : 0) |
+			(duration == QUERY_SHORT ? AS_INFO1_SHORT_QUERY : 0);
+		h.info2 = duration == QUERY_LONG_RELAX_AP ? AS_INFO2_RELAX_AP_LONG_QUERY : 0;
 		h.info3 = AS_INFO3_PARTITION_DONE;
 		h.record_ttl = QUERY_ALL_TTL;
 	}

@@ -84,6 +84,13 @@ def test_query_without_where_reads_the_set(client, keys, stored):
     assert _ns(client.query(NS, keys.set).results()) == list(range(N))
 
 
+@pytest.mark.parametrize("policy", [{"expected_duration": aerospike.QUERY_DURATION_SHORT},
+                                    {"expected_duration": aerospike.QUERY_DURATION_LONG_RELAX_AP},
+                                    {"short_query": True}])
+def test_query_durations(client, keys, stored, policy):
+    assert _ns(client.query(NS, keys.set).results(policy=policy)) == list(range(N))
+
+
 def test_query_nobins(client, keys, stored):
     records = client.query(NS, keys.set).results(options={"nobins": True})
     assert len(records) == N

@@ -243,3 +243,17 @@ def test_job_info_combines_the_nodes():
 def test_bad_arguments_raise_param_error(call):
     with pytest.raises(exception.ParamError):
         call(_query.Query(FakeClient(), "test"))
+
+
+@pytest.mark.parametrize("policy,duration", [({}, 0), ({"expected_duration": 1}, 1),
+                                             ({"expected_duration": 2}, 2),
+                                             ({"short_query": True}, 1)])
+def test_expected_duration_reaches_the_spec(policy, duration):
+    client = FakeClient(nodes=["A"])
+    _query.Query(client, "test").results(policy=policy)
+    assert client.calls[0][1]["duration"] == duration
+
+
+def test_bad_expected_duration():
+    with pytest.raises(exception.ParamError):
+        _query.Query(FakeClient(), "test").results(policy={"expected_duration": 7})
