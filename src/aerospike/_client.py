@@ -101,6 +101,38 @@ class Client(_core.Client):
         """[(address, port)] of the cluster's active nodes."""
         return [(host, port) for _name, host, port in self._nodes()]
 
+    def get_stats(self):
+        """Connection and error counts of each node (aerospike_helpers.metrics.ClusterStats)."""
+        from aerospike_helpers import metrics
+
+        retries, nodes = self._stats()
+        stats = metrics.ClusterStats()
+        stats.nodes = []
+        for name, host, port, in_use, in_pool, opened, closed, errors, timeouts, busy in nodes:
+            conns = metrics.ConnectionStats()
+            conns.in_use, conns.in_pool, conns.opened, conns.closed = in_use, in_pool, opened, closed
+            conns.recovered = conns.aborted = 0  # no async connections to recover or abort
+            node = metrics.NodeStats()
+            node.name, node.address, node.port, node.conns = name, host, port, conns
+            node.error_count, node.timeout_count, node.key_busy_count = errors, timeouts, busy
+            stats.nodes.append(node)
+        stats.retry_count = retries
+        stats.thread_pool_queued_tasks = 0  # commands run on the caller's thread
+        stats.recover_queue_size = 0
+        return stats
+
+    def shm_key(self):
+        """The shared-memory key of the cluster map: None (this client shares no memory)."""
+        return None
+
+    def set_xdr_filter(self, data_center, namespace, expression_filter, policy=None):
+        """Set (or, with None, remove) the XDR filter of a namespace for a data center."""
+        _check_str(data_center, "data_center")
+        _check_str(namespace, "namespace")
+        exp = "null" if expression_filter is None else self.get_expression_base64(expression_filter)
+        command = f"xdr-set-filter:dc={data_center};namespace={namespace};exp={exp}"
+        return self._info_node(None, command, _timeout(policy))
+
     def get_node_names(self):
         """[{'address', 'port', 'node_name'}] of the active nodes."""
         return [

@@ -315,6 +315,7 @@ PyObject* client_batch_apply(ClientObject* self, PyObject* args, PyObject* kwarg
 PyObject* client_batch_remove(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_batch_write(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_nodes(ClientObject* self, PyObject* unused);
+PyObject* client_stats(ClientObject* self, PyObject* unused);
 PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_partition_owners(ClientObject* self, PyObject* ns);
 

@@ -214,10 +214,32 @@ PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs)
 	return out;
 }
 
-/* _nodes() -> [(name, host, port)] of the active nodes. */
-PyObject* client_nodes(ClientObject* self, PyObject* unused)
+/* (name, host, port) of a node, plus its statistics when asked. */
+static PyObject* node_tuple(as_node* n, bool stats)
 {
-	(void)unused;
+	char where[300];
+	as_address_format(&n->addr, where, sizeof(where));
+	char* colon = strrchr(where, ':');
+	if (colon) {
+		*colon = '\0';
+	}
+	const char* host = where[0] == '[' ? where + 1 : where;
+	if (where[0] == '[' && colon && colon[-1] == ']') {
+		colon[-1] = '\0';
+	}
+	if (!stats) {
+		return Py_BuildValue("(ssi)", n->name, host, n->addr.port);
+	}
+	as_node_stats st;
+	as_node_get_stats(n, &st);
+	return Py_BuildValue("(ssiIIKKKKK)", n->name, host, n->addr.port, st.in_use, st.in_pool,
+		(unsigned long long)st.opened, (unsigned long long)st.closed,
+		(unsigned long long)st.error_count, (unsigned long long)st.timeout_count,
+		(unsigned long long)st.key_busy_count);
+}
+
+static PyObject* node_list(ClientObject* self, bool stats)
+{
 	py_cluster* h = client_cluster(self);
 	if (!h) {
 		return NULL;
@@ -226,17 +248,7 @@ PyObject* client_nodes(ClientObject* self, PyObject* unused)
 	uint32_t n = as_cluster_nodes(h->cluster, &nodes);
 	PyObject* list = PyList_New(0);
 	for (uint32_t i = 0; list && i < n; i++) {
-		char where[300];
-		as_address_format(&nodes[i]->addr, where, sizeof(where));
-		char* colon = strrchr(where, ':');
-		if (colon) {
-			*colon = '\0';
-		}
-		const char* host = where[0] == '[' ? where + 1 : where;
-		if (where[0] == '[' && colon && colon[-1] == ']') {
-			colon[-1] = '\0';
-		}
-		PyObject* item = Py_BuildValue("(ssi)", nodes[i]->name, host, nodes[i]->addr.port);
+		PyObject* item = node_tuple(nodes[i], stats);
 		if (!item || PyList_Append(list, item) != 0) {
 			Py_XDECREF(item);
 			Py_CLEAR(list);
@@ -245,8 +257,27 @@ PyObject* client_nodes(ClientObject* self, PyObject* unused)
 		Py_DECREF(item);
 	}
 	as_nodes_release(nodes, n);
+	PyObject* out = list;
+	if (list && stats) {
+		out = Py_BuildValue("(KN)", (unsigned long long)as_cluster_retry_count(h->cluster), list);
+	}
 	cluster_release(h);
-	return list;
+	return out;
+}
+
+/* _nodes() -> [(name, host, port)] of the active nodes. */
+PyObject* client_nodes(ClientObject* self, PyObject* unused)
+{
+	(void)unused;
+	return node_list(self, false);
+}
+
+/* _stats() -> (retry_count, [(name, host, port, in_use, in_pool, opened,
+ * closed, error_count, timeout_count, key_busy_count)]). */
+PyObject* client_stats(ClientObject* self, PyObject* unused)
+{
+	(void)unused;
+	return node_list(self, true);
 }
 
 #define METH_KW(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_VARARGS | METH_KEYWORDS, NULL}
@@ -276,6 +307,7 @@ static PyMethodDef client_methods[] = {
 	METH_KW("batch_write", client_batch_write),
 	METH_KW("_info_node", client_info_node),
 	{"_nodes", (PyCFunction)client_nodes, METH_NOARGS, NULL},
+	{"_stats", (PyCFunction)client_stats, METH_NOARGS, NULL},
 	METH_KW("_query_node", client_query_node),
 	{"_partition_owners", (PyCFunction)client_partition_owners, METH_O, NULL},
 	{NULL, NULL, 0, NULL},

@@ -81,6 +81,8 @@ typedef struct as_node {
 	bool referenced; /* listed by a peer in the current peers refresh */
 
 	/* Statistics. */
+	atomic_uint_fast64_t conns_opened;
+	atomic_uint_fast64_t conns_closed;
 	atomic_uint_fast64_t error_count;
 	atomic_uint_fast64_t timeout_count;
 	atomic_uint_fast64_t key_busy_count;
@@ -139,6 +141,23 @@ int as_node_info(as_node* n, const char* text, size_t len, uint64_t deadline_ms,
 
 /* Counts an error for the node's circuit breaker and statistics. */
 void as_node_count_error(as_node* n, int code);
+
+/* A node's connection and error counts (client.get_stats()). */
+typedef struct as_node_stats {
+	uint32_t in_use;
+	uint32_t in_pool;
+	uint64_t opened;
+	uint64_t closed;
+	uint64_t error_count;
+	uint64_t timeout_count;
+	uint64_t key_busy_count;
+} as_node_stats;
+void as_node_get_stats(as_node* n, as_node_stats* out);
+
+/* Commands retried since the cluster was created (every attempt after the
+ * first), and the counter the command executors bump. */
+uint64_t as_cluster_retry_count(as_cluster* c);
+void as_cluster_count_retry(as_cluster* c);
 
 /* ---- internals shared by the cluster's files ------------------------- */
 

@@ -748,3 +748,13 @@ bool as_cluster_is_connected(as_cluster* c)
 	pthread_rwlock_unlock(&c->lock);
 	return any;
 }
+
+uint64_t as_cluster_retry_count(as_cluster* c)
+{
+	return atomic_load_explicit(&c->retry_count, memory_order_relaxed);
+}
+
+void as_cluster_count_retry(as_cluster* c)
+{
+	atomic_fetch_add_explicit(&c->retry_count, 1, memory_order_relaxed);
+}

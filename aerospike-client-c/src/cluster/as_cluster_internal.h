@@ -34,6 +34,7 @@ struct as_cluster {
 	bool shutdown;
 	uint32_t tend_count;
 	atomic_uint round_robin;
+	atomic_uint_fast64_t retry_count;
 };
 
 /* Partition map (as_partition.c); callers hold the write lock. */

@@ -81,7 +81,31 @@ int as_node_get_connection(as_node* n, uint64_t deadline_ms, as_socket* out, as_
 		n->n_open--;
 		pthread_mutex_unlock(&n->pool_lock);
 	}
+	else {
+		atomic_fetch_add_explicit(&n->conns_opened, 1, memory_order_relaxed);
+	}
 	return rc;
+}
+
+/* Closes a pooled socket the node counted as open; the caller has already
+ * taken it out of n_open. */
+static void close_counted(as_node* n, as_socket* s)
+{
+	as_socket_close(s);
+	atomic_fetch_add_explicit(&n->conns_closed, 1, memory_order_relaxed);
+}
+
+void as_node_get_stats(as_node* n, as_node_stats* out)
+{
+	pthread_mutex_lock(&n->pool_lock);
+	out->in_pool = n->n_idle;
+	out->in_use = n->n_open - n->n_idle;
+	pthread_mutex_unlock(&n->pool_lock);
+	out->opened = atomic_load_explicit(&n->conns_opened, memory_order_relaxed);
+	out->closed = atomic_load_explicit(&n->conns_closed, memory_order_relaxed);
+	out->error_count = atomic_load_explicit(&n->error_count, memory_order_relaxed);
+	out->timeout_count = atomic_load_explicit(&n->timeout_count, memory_order_relaxed);
+	out->key_busy_count = atomic_load_explicit(&n->key_busy_count, memory_order_relaxed);
 }
 
 void as_node_put_connection(as_node* n, as_socket* s)
@@ -94,7 +118,7 @@ void as_node_put_connection(as_node* n, as_socket* s)
 			if (!grown) {
 				n->n_open--;
 				pthread_mutex_unlock(&n->pool_lock);
-				as_socket_close(s);
+				close_counted(n, s);
 				return;
 			}
 			n->idle = grown;
@@ -105,12 +129,12 @@ void as_node_put_connection(as_node* n, as_socket* s)
 	}
 	n->n_open--;
 	pthread_mutex_unlock(&n->pool_lock);
-	as_socket_close(s);
+	close_counted(n, s);
 }
 
 void as_node_close_connection(as_node* n, as_socket* s)
 {
-	as_socket_close(s);
+	close_counted(n, s);
 	pthread_mutex_lock(&n->pool_lock);
 	n->n_open--;
 	pthread_mutex_unlock(&n->pool_lock);
@@ -122,7 +146,7 @@ void as__node_close_idle(as_node* n, uint64_t older_than_ms)
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n->n_idle; i++) {
 		if (older_than_ms == 0 || n->idle[i].last_used_ms < older_than_ms) {
-			as_socket_close(&n->idle[i]);
+			close_counted(n, &n->idle[i]);
 			n->n_open--;
 		}
 		else {

@@ -177,6 +177,7 @@ int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_com
 		if (p->sleep_between_retries && attempt > 0) {
 			as_sleep_ms(p->sleep_between_retries);
 		}
+		as_cluster_count_retry(c);
 	}
 	*err = last;
 	if (err->code == AS_ERR_TIMEOUT) {

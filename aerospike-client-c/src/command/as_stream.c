@@ -149,6 +149,7 @@ int as_command_execute_stream_to(as_node* n, const as_command_policy* p, const u
 		if (p->sleep_between_retries) {
 			as_sleep_ms(p->sleep_between_retries);
 		}
+		as_cluster_count_retry(n->cluster);
 	}
 	err->in_doubt = p->is_write && sent;
 	return err->code;
