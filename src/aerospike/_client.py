@@ -70,6 +70,8 @@ class Client(_core.Client):
         super().__init__(config)
         lua = config.get("lua") if isinstance(config, dict) else None
         self._lua_user_path = lua.get("user_path") if isinstance(lua, dict) else None
+        policies = config.get("policies") if isinstance(config, dict) else None
+        self._policies = policies if isinstance(policies, dict) else {}
         self.connect()
 
     # ---- info --------------------------------------------------------------
@@ -163,6 +165,14 @@ class Client(_core.Client):
         return [_tuple(r, 3) for r in self.batch_operate(keys, ops, policy).batch_records]
 
     # ---- scans, queries and background jobs ------------------------------------
+
+    def _policy_default(self, kind, key, fallback):
+        """A policy value from the config: policies[kind][key], else the
+        top-level policies[key], else fallback (what the C half applies too)."""
+        per_kind = self._policies.get(kind)
+        if isinstance(per_kind, dict) and key in per_kind:
+            return per_kind[key]
+        return self._policies.get(key, fallback)
 
     def query(self, namespace, set=None):  # noqa: A002
         """A Query over `set` of `namespace` (records in no set when None)."""

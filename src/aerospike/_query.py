@@ -176,6 +176,15 @@ class _Job:
             spec["nobins"] = True
         return spec
 
+    def _policy_int(self, policy, key, fallback):
+        """An integer of the call's policy, else of the client's config."""
+        if key in policy:
+            value = policy[key]
+        else:
+            default = getattr(self._client, "_policy_default", None)
+            value = default(self._kind, key, fallback) if default else fallback
+        return _check_int(value, f"policy: '{key}'")
+
     def _max_records(self, policy):
         return _check_int(policy.get("max_records", 0), "policy: 'max_records'")
 
@@ -200,10 +209,9 @@ class _Job:
         spec["rps"] = self._rps(policy)
         spec["duration"] = _duration(policy)
         max_records = self._max_records(policy)
-        max_retries = _check_int(policy.get("max_retries", 5), "policy: 'max_retries'")
-        sleep_ms = _check_int(policy.get("sleep_between_retries", 0),
-                              "policy: 'sleep_between_retries'")
-        total = _check_int(policy.get("total_timeout", 0), "policy: 'total_timeout'")
+        max_retries = self._policy_int(policy, "max_retries", 5)
+        sleep_ms = self._policy_int(policy, "sleep_between_retries", 0)
+        total = self._policy_int(policy, "total_timeout", 0)
         deadline = time.monotonic() + total / 1000 if total else None
         has_bval = spec.get("predicate") is not None
         stop = threading.Event()
@@ -419,6 +427,15 @@ class Query(_Job):
         if self._where:
             spec.update(self._where)
         return spec
+
+    def _policy_int(self, policy, key, fallback):
+        """An integer of the call's policy, else of the client's config."""
+        if key in policy:
+            value = policy[key]
+        else:
+            default = getattr(self._client, "_policy_default", None)
+            value = default(self._kind, key, fallback) if default else fallback
+        return _check_int(value, f"policy: '{key}'")
 
     def _max_records(self, policy):
         return _check_int(policy.get("max_records", self.max_records), "max_records")

@@ -257,3 +257,12 @@ def test_expected_duration_reaches_the_spec(policy, duration):
 def test_bad_expected_duration():
     with pytest.raises(exception.ParamError):
         _query.Query(FakeClient(), "test").results(policy={"expected_duration": 7})
+
+
+def test_config_policies_set_the_retry_defaults():
+    client = FakeClient(nodes=["A"], answer=lambda node, spec: ([], {}, {}, 11))
+    client._policy_default = lambda kind, key, fallback: (
+        1 if (kind, key) == ("query", "max_retries") else fallback)
+    with pytest.raises(exception.AerospikeError):
+        _query.Query(client, "test").results()
+    assert len(client.calls) == 2
