@@ -12,6 +12,12 @@ import sys
 import time
 
 
+def rss_kb():
+    """The process's resident set size now, in KiB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def cpu_seconds():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -70,8 +76,12 @@ def main():
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 
+    base_rss = rss_kb()
+    t0 = time.perf_counter()
     import aerospike
 
+    import_ms = (time.perf_counter() - t0) * 1000
+    import_rss = rss_kb()
     hosts = []
     for item in args.hosts.split(","):
         host, _, port = item.rpartition(":")
@@ -82,6 +92,7 @@ def main():
     payload = {"n": 1, "s": "x" * 100, "f": 1.5, "l": [1, 2, 3], "m": {"a": 1}}
     for key in keys:
         client.put(key, payload)
+    connected_rss = rss_kb()
 
     for name in args.workloads.split(","):
         fn = WORKLOADS[name]
@@ -100,6 +111,15 @@ def main():
             "cpu_us_per_op": cpu * 1e6 / done,
         }))
         sys.stdout.flush()
+    # Memory: what importing the module and a connected client with 1000 records
+    # written cost, and the peak over every workload run above.
+    print(json.dumps({
+        "workload": "memory",
+        "import_ms": import_ms,
+        "import_kb": import_rss - base_rss,
+        "connected_kb": connected_rss - base_rss,
+        "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base_rss,
+    }))
     client.truncate("test", set_name, 0)
     client.close()
 

@@ -1,7 +1,8 @@
 # run.py: the client benchmark. Runs our client (.venv, src/) and the reference wheel
 # (.venv-ref) side by side in one run against the same server: the emulator by default, or
 # the cluster in AEROSPIKE_HOSTS. For each workload it prints ops/s and client CPU µs per op
-# for both clients and the ratio ours/reference (lower CPU is better).
+# for both clients and the ratio ours/reference (lower CPU is better), and the import time
+# and memory (RSS) of each client.
 #   make bench            or   .venv/bin/python bench/run.py [--ops 20000] [--rounds 3]
 
 import argparse
@@ -37,6 +38,26 @@ def best(runs, workload):
     return min(usable, key=lambda r: r["cpu_us_per_op"]) if usable else None
 
 
+def print_memory(results):
+    """Import time and memory of each client (the least of the rounds), and the ratio."""
+    keys = (("import_ms", "import ms"), ("import_kb", "import KiB"),
+            ("connected_kb", "client KiB"), ("peak_kb", "peak KiB"))
+    rows = {}
+    for name in ("ours", "reference"):
+        runs = [r["memory"] for r in results[name] if "memory" in r]
+        if runs:
+            rows[name] = {k: min(run[k] for run in runs) for k, _ in keys}
+    if len(rows) < 2:
+        return
+    print(f"{'memory':10} {'client':10} " + " ".join(f"{label:>11}" for _, label in keys))
+    for name in ("ours", "reference"):
+        print(f"{'memory':10} {name:10} " + " ".join(f"{rows[name][k]:11.0f}" for k, _ in keys))
+    ratios = [rows["ours"][k] / rows["reference"][k] if rows["reference"][k] else float("nan")
+              for k, _ in keys]
+    print(f"{'memory':10} {'ratio':10} " + " ".join(f"{r:11.2f}" for r in ratios)
+          + "   (ours / reference)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=20000)
@@ -65,6 +86,7 @@ def main():
     server = "AEROSPIKE_HOSTS=" + hosts if os.environ.get("AEROSPIKE_HOSTS") else "emulator"
     print(f"client benchmark against {server}: {args.ops} ops per workload, best of {args.rounds}")
     print(f"{'workload':10} {'client':10} {'ops/s':>10} {'CPU us/op':>10}")
+    print_memory(results)
     for workload in args.workloads.split(","):
         ours, ref = best(results["ours"], workload), best(results["reference"], workload)
         for name, r in (("ours", ours), ("reference", ref)):

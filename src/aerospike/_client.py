@@ -9,7 +9,6 @@ timeout)` and `_nodes()`.
 
 import base64
 import os
-import shutil
 import time
 import warnings
 
@@ -413,6 +412,8 @@ class Client(_core.Client):
         if user_path and os.path.isdir(user_path):
             target = os.path.join(user_path, name)
             if os.path.abspath(target) != os.path.abspath(filename):
+                import shutil  # rarely needed: kept out of the import of aerospike
+
                 shutil.copyfile(filename, target)
 
     # ---- contexts and expressions as base64 ---------------------------------

@@ -10,10 +10,9 @@ retries partitions a node could not serve, keeps the partition status for
 pagination and `get_partitions_status()`, and starts background jobs.
 """
 
-import random
+import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from aerospike import exception
 
@@ -48,7 +47,7 @@ def _check_int(value, what):
 
 
 def _task_id():
-    return random.getrandbits(63) or 1
+    return (int.from_bytes(os.urandom(8), "little") >> 1) or 1
 
 
 class _Partition:
@@ -375,12 +374,27 @@ def _split(max_records, n):
 def _each(fn, nodes):
     """fn(i, node) for every node, in parallel when there are several;
     returns the retryable errors, raises the first other one."""
+    results = [None] * len(nodes)
     if len(nodes) == 1:
-        results = [fn(0, nodes[0])]
+        results[0] = fn(0, nodes[0])
     else:
-        with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
-            futures = [pool.submit(fn, i, node) for i, node in enumerate(nodes)]
-            results = [f.result() for f in futures]
+        raised = [None] * len(nodes)
+
+        def run(i, node):
+            try:
+                results[i] = fn(i, node)
+            except BaseException as e:  # handed to the caller's thread below
+                raised[i] = e
+
+        threads = [threading.Thread(target=run, args=(i, node), daemon=True)
+                   for i, node in enumerate(nodes)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        first = next((e for e in raised if e is not None), None)
+        if first is not None:
+            raise first
     return [r for r in results if r is not None]
 
 

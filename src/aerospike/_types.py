@@ -10,7 +10,7 @@ follow the reference client 19.3.0.
 """
 
 import json
-import secrets
+import os
 
 from aerospike import exception
 
@@ -241,7 +241,7 @@ class Transaction:
         self._writes_capacity = _uint32(writes_capacity)
         self._id = 0
         while self._id == 0:
-            self._id = secrets.randbits(64)
+            self._id = int.from_bytes(os.urandom(8), "little")
         self._in_doubt = False
         self._state = 0
         self._timeout = 0
