@@ -344,6 +344,9 @@ typedef struct {
 	PyObject* callback;
 	decode_ctx dc;
 	PyObject* done; /* {pid: result} of partition-done messages */
+	PyObject* set;  /* the set name of the last record, reused while it repeats */
+	uint8_t set_bytes[64];
+	uint32_t set_len;
 	uint8_t (*digests)[20];
 	int64_t* bvals;
 	uint8_t* seen; /* 1: a record of the partition came; 2: with a bval */
@@ -352,6 +355,22 @@ typedef struct {
 	bool stopped;
 	bool py_error;
 } query_sink;
+
+/* The set name of a record as a new reference: every record of a scan
+ * carries it, so the last one decoded is reused when the bytes repeat. */
+static PyObject* cached_set(query_sink* q, const uint8_t* data, uint32_t len)
+{
+	if (q->set && len == q->set_len && memcmp(data, q->set_bytes, len) == 0) {
+		return Py_NewRef(q->set);
+	}
+	PyObject* set = PyUnicode_DecodeUTF8((const char*)data, len, "surrogateescape");
+	if (set && len <= sizeof(q->set_bytes)) {
+		Py_XSETREF(q->set, Py_NewRef(set));
+		memcpy(q->set_bytes, data, len);
+		q->set_len = len;
+	}
+	return set;
+}
 
 /* One record of the answer, and its partition's digest and bval. */
 static PyObject* decode_record(query_sink* q, const as_msg* m)
@@ -370,7 +389,7 @@ static PyObject* decode_record(query_sink* q, const as_msg* m)
 			digest = f.data;
 		}
 		else if (f.type == AS_FIELD_SET && set == Py_None) {
-			set = PyUnicode_DecodeUTF8((const char*)f.data, f.len, "surrogateescape");
+			set = cached_set(q, f.data, f.len);
 			ok = set != NULL;
 		}
 		else if (f.type == AS_FIELD_KEY && f.len >= 1 && user == Py_None) {
@@ -589,6 +608,7 @@ done:
 		cluster_release(h);
 	}
 	Py_XDECREF(q.done);
+	Py_XDECREF(q.set);
 	PyMem_Free(q.digests);
 	PyMem_Free(q.bvals);
 	PyMem_Free(q.seen);

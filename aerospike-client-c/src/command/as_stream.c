@@ -8,6 +8,7 @@
  */
 #include <aerospike/as_command.h>
 #include <aerospike/as_proto.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* True when the body ends the stream: it holds the LAST message or, for a
@@ -32,19 +33,74 @@ static int body_ends_stream(const uint8_t* p, const uint8_t* end, bool query)
 	return 0;
 }
 
-/* Reads exactly len bytes, each read bounded by the socket timeout and
- * all of them by the total deadline. */
-static int read_exact(as_socket* s, void* data, size_t len, uint32_t socket_timeout,
-	uint64_t deadline, as_error* err)
+/* A read-ahead buffer over the connection: a stream answer comes as many
+ * small protos (a scan sends one per partition), so reading what the
+ * kernel holds at once saves two recv calls per proto. */
+typedef struct {
+	as_socket* s;
+	uint8_t* data;
+	size_t cap;
+	size_t start; /* first unread byte */
+	size_t end;   /* end of the bytes read */
+	uint32_t socket_timeout;
+	uint64_t deadline;
+} reader;
+
+#define READ_AHEAD (64 * 1024)
+
+/* Makes `need` unread bytes available at r->data + r->start. Each read is
+ * bounded by the socket timeout (an idle server) and all of them by the
+ * total deadline. */
+static int reader_fill(reader* r, size_t need, as_error* err)
 {
-	uint64_t limit = deadline;
-	if (socket_timeout) {
-		uint64_t idle = as_clock_ms() + socket_timeout;
-		if (!limit || idle < limit) {
-			limit = idle;
-		}
+	if (r->end - r->start >= need) {
+		return 0;
 	}
-	return as_socket_read(s, data, len, limit, err);
+	if (r->start + need > r->cap) {
+		/* Move the unread bytes to the front, growing for a large proto. */
+		size_t have = r->end - r->start;
+		size_t cap = need > READ_AHEAD ? need : READ_AHEAD;
+		if (cap > r->cap) {
+			uint8_t* grown = malloc(cap);
+			if (!grown) {
+				return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+			}
+			memcpy(grown, r->data + r->start, have);
+			free(r->data);
+			r->data = grown;
+			r->cap = cap;
+		}
+		else {
+			memmove(r->data, r->data + r->start, have);
+		}
+		r->start = 0;
+		r->end = have;
+	}
+	while (r->end - r->start < need) {
+		uint64_t limit = r->deadline;
+		if (r->socket_timeout) {
+			uint64_t idle = as_clock_ms() + r->socket_timeout;
+			if (!limit || idle < limit) {
+				limit = idle;
+			}
+		}
+		size_t missing = need - (r->end - r->start);
+		if (r->s->ssl) {
+			/* TLS: read exactly what is missing (OpenSSL buffers records). */
+			int rc = as_socket_read(r->s, r->data + r->end, missing, limit, err);
+			if (rc != 0) {
+				return rc;
+			}
+			r->end += missing;
+			continue;
+		}
+		long n = as_socket_read_some(r->s, r->data + r->end, r->cap - r->end, limit, err);
+		if (n < 0) {
+			return err->code;
+		}
+		r->end += (size_t)n;
+	}
+	return 0;
 }
 
 /* One attempt: send, then hand protos to the sink until the stream ends. */
@@ -69,46 +125,44 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t sock
 		as_node_close_connection(n, &s);
 		return rc;
 	}
-	uint8_t stack[4096];
-	as_buf body;
-	as_buf_init(&body, stack, sizeof(stack));
+	reader r = {.s = &s, .socket_timeout = socket_timeout, .deadline = deadline};
+	as_buf inflated;
+	as_buf_init(&inflated, NULL, 0);
 	for (;;) {
 		uint8_t type;
-		/* Each proto of a stream is read exactly: its header, then its body. */
-		uint8_t header[AS_PROTO_HEADER_SIZE];
 		uint64_t size;
-		if ((rc = read_exact(&s, header, sizeof(header), socket_timeout, deadline, err)) != 0) {
+		if ((rc = reader_fill(&r, AS_PROTO_HEADER_SIZE, err)) != 0) {
 			break;
 		}
-		if (!as_proto_parse_header(header, &type, &size) ||
+		if (!as_proto_parse_header(r.data + r.start, &type, &size) ||
 			(type != AS_PROTO_TYPE_MSG && type != AS_PROTO_TYPE_MSG_COMPRESSED)) {
 			rc = as_error_set(err, AS_ERR_CLIENT, "Invalid proto header in a stream answer");
 			break;
 		}
-		body.len = 0;
-		if (!as_buf_reserve(&body, size)) {
-			rc = as_error_set(err, AS_ERR_CLIENT, "Out of memory");
+		if ((rc = reader_fill(&r, AS_PROTO_HEADER_SIZE + size, err)) != 0) {
 			break;
 		}
-		if ((rc = read_exact(&s, body.data, size, socket_timeout, deadline, err)) != 0) {
-			break;
+		const uint8_t* body = r.data + r.start + AS_PROTO_HEADER_SIZE;
+		r.start += AS_PROTO_HEADER_SIZE + size;
+		if (type == AS_PROTO_TYPE_MSG_COMPRESSED) {
+			if ((rc = as_command_inflate(body, size, &inflated, err)) != 0) {
+				break;
+			}
+			body = inflated.data;
+			size = inflated.len;
 		}
-		body.len = size;
-		if (type == AS_PROTO_TYPE_MSG_COMPRESSED &&
-			(rc = as_command_inflate(body.data, body.len, &body, err)) != 0) {
-			break;
-		}
-		int last = body_ends_stream(body.data, body.data + body.len, query);
+		int last = body_ends_stream(body, body + size, query);
 		if (last < 0) {
 			rc = as_error_set(err, AS_ERR_CLIENT, "Malformed message in a stream answer");
 			break;
 		}
 		*delivered = true;
-		if ((rc = sink(udata, body.data, body.len, err)) != 0 || last) {
+		if ((rc = sink(udata, body, size, err)) != 0 || last) {
 			break;
 		}
 	}
-	as_buf_destroy(&body);
+	free(r.data);
+	as_buf_destroy(&inflated);
 	if (rc == 0) {
 		as_node_put_connection(n, &s);
 	}
