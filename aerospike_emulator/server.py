@@ -12,6 +12,7 @@ from .info import handle_info
 from .storage import partition_id
 from .wire import (
     F_DIGEST,
+    F_UDF_FILENAME,
     I1_BATCH,
     I2_WRITE,
     MAX_PROTO_SIZE,
@@ -235,7 +236,11 @@ class Node:
             if self.index not in owners:
                 counters["proxied"] += 1
         try:
-            res = record.run(cluster.store, ns, digest, msg)
+            if F_UDF_FILENAME in msg.fields:
+                udf = importlib.import_module("aerospike_emulator.udf")
+                res = udf.apply_record(self, ns, digest, msg, msg.fields)
+            else:
+                res = record.run(cluster.store, ns, digest, msg)
         except Exception:  # noqa: BLE001 - one bad request must not take the node down
             log.exception("single-record command failed on node %s", self.name)
             return msg_response(UNKNOWN)

@@ -125,12 +125,21 @@ def _mask_info_line(cmd, value):
     return value
 
 
+def _mask_info_command(cmd):
+    # The replay gives each scan/query a fresh task id and asks query-show about that id,
+    # so the command the server echoes names the new id, not the recorded one.
+    return re.sub(r"^(query-show:(?:tr)?id=)\d+", r"\1<id>", cmd)
+
+
 def mask_info(proto):
     text = proto[8:].decode("utf-8", "replace")
     out = []
     for line in text.split("\n"):
         cmd, sep, value = line.partition("\t")
-        out.append(cmd + sep + _mask_info_line(cmd, value) if sep else line)
+        if sep:
+            out.append(_mask_info_command(cmd) + sep + _mask_info_line(cmd, value))
+        else:
+            out.append(line)
     return "\n".join(out)
 
 
