@@ -127,6 +127,10 @@ void as_nodes_release(as_node** nodes, uint32_t n);
 /* True while at least one active node is known. */
 bool as_cluster_is_connected(as_cluster* c);
 
+/* After a user's password changed: when user is the cluster's configured
+ * user, new connections log in with this password hash from now on. */
+void as_cluster_change_password(as_cluster* c, const char* user, const char* hash);
+
 /* ---- connections ----------------------------------------------------- */
 
 int as_node_get_connection(as_node* n, uint64_t deadline_ms, as_socket* out, as_error* err);

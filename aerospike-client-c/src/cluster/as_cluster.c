@@ -82,7 +82,9 @@ static int login(as_cluster* c, as_socket* s, uint64_t deadline_ms, as_error* er
 	uint8_t stack[256];
 	as_buf b;
 	as_buf_init(&b, stack, sizeof(stack));
+	pthread_mutex_lock(&c->auth_lock);
 	as_admin_login_request(&b, c->cfg.user, c->cfg.password_hash);
+	pthread_mutex_unlock(&c->auth_lock);
 	int rc = b.oom ? as_error_set(err, AS_ERR_CLIENT, "Out of memory")
 				   : as_socket_write(s, b.data, b.len, deadline_ms, err);
 	as_buf_destroy(&b);
@@ -109,6 +111,19 @@ static int login(as_cluster* c, as_socket* s, uint64_t deadline_ms, as_error* er
 		}
 	}
 	return rc;
+}
+
+void as_cluster_change_password(as_cluster* c, const char* user, const char* hash)
+{
+	pthread_mutex_lock(&c->auth_lock);
+	if (c->cfg.user && strcmp(c->cfg.user, user) == 0) {
+		char* copy = strdup(hash);
+		if (copy) {
+			free(c->cfg.password_hash);
+			c->cfg.password_hash = copy;
+		}
+	}
+	pthread_mutex_unlock(&c->auth_lock);
 }
 
 int as__cluster_connect_socket(as_cluster* c, const as_address* addr, const char* tls_name,
@@ -569,6 +584,7 @@ as_cluster* as_cluster_create(const as_cluster_config* cfg, as_error* err)
 	}
 	config_copy(&c->cfg, cfg);
 	pthread_rwlock_init(&c->lock, NULL);
+	pthread_mutex_init(&c->auth_lock, NULL);
 	pthread_mutex_init(&c->tend_mutex, NULL);
 	pthread_cond_init(&c->tend_cond, NULL);
 	if (cfg->tls_enable) {
@@ -629,6 +645,7 @@ void as_cluster_destroy(as_cluster* c)
 	as_tls_context_destroy(c->tls);
 	as_cluster_config_destroy(&c->cfg);
 	pthread_rwlock_destroy(&c->lock);
+	pthread_mutex_destroy(&c->auth_lock);
 	pthread_mutex_destroy(&c->tend_mutex);
 	pthread_cond_destroy(&c->tend_cond);
 	free(c);

@@ -19,6 +19,10 @@ struct as_cluster {
 	as_cluster_config cfg;
 	as_tls_context* tls;
 
+	/* Guards cfg.password_hash, which admin_change_password replaces while
+	 * other threads log in on new connections. */
+	pthread_mutex_t auth_lock;
+
 	/* Guards nodes and tables. Commands take it shared, the tender
 	 * exclusively when it changes either. */
 	pthread_rwlock_t lock;
