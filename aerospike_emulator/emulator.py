@@ -1,6 +1,7 @@
 # The public Python API: Emulator starts N nodes on one event loop (in a background thread,
 # or in the foreground for the CLI), shares one Store and PartitionMap between them, and
-# exposes the clock, per-node fault control, partition moves, counters and reset().
+# exposes the clock, per-node fault control, partition moves, counters and reset(). With
+# the `tls` option every node listens with TLS only (tls.py builds the context).
 # Used by __main__.py, pytest_plugin.py, the project's tests and users' tests.
 
 import asyncio
@@ -13,6 +14,7 @@ from .partitions import N_PARTITIONS, PartitionMap
 from .security import Security
 from .server import Node
 from .storage import DEFAULT_NAMESPACES, Store
+from .tls import check_options, server_context, tls_name
 
 
 def _new_loop():
@@ -88,6 +90,12 @@ class NodeControl:
         """Drops every client connection of this node, keeping it listening."""
         self._do("close_connections")
 
+    @property
+    def tls_sessions(self):
+        """TLS connections accepted so far, counted by protocol version, by cipher and by
+        client certificate CN (empty dicts without TLS)."""
+        return self._do("tls_sessions")
+
 
 class Emulator:
     """A local Aerospike-compatible cluster of `nodes` nodes on consecutive ports.
@@ -109,9 +117,11 @@ class Emulator:
         clock=None,
         process=False,
         users=None,
+        tls=None,
     ):
         if nodes < 1:
             raise ValueError("nodes must be at least 1")
+        tls = check_options(tls)
         self.config = {
             "port": port,
             "nodes": nodes,
@@ -121,7 +131,11 @@ class Emulator:
             "default_ttl": default_ttl,
             "cluster_name": cluster_name,
             "users": dict(users) if users else None,
+            "tls": tls,
         }
+        # Built here in process mode too, so that a bad certificate or key fails at once.
+        self.ssl_context = server_context(tls) if tls else None
+        self.tls_name = tls_name(tls) if tls else None
         self.process = process
         self.host = host
         self.cluster_name = cluster_name
@@ -173,6 +187,14 @@ class Emulator:
         if self._remote is not None:
             return [tuple(x) for x in self._remote_seeds]
         return [(n.host, n.port) for n in self.nodes]
+
+    @property
+    def tls_seeds(self):
+        """(host, port, tls_name) of every node, for a TLS client's `hosts` (the same as
+        seeds when TLS is off)."""
+        if self.tls_name is None:
+            return self.seeds
+        return [(h, p, self.tls_name) for h, p in self.seeds]
 
     @property
     def running(self):
@@ -445,6 +467,7 @@ _NODE_OPS = {
     "close_mid_reply": _set_fault("close_mid_reply"),
     "clear_faults": lambda emu, node: node.faults.clear(),
     "close_connections": _close_connections,
+    "tls_sessions": lambda emu, node: {k: dict(v) for k, v in node.tls_sessions.items()},
 }
 
 

@@ -214,34 +214,58 @@ def _addr(host, port, default_port):
     return h if port == default_port else "%s:%d" % (h, port)
 
 
-@register("peers-clear-std", "peers-clear-alt")
-def _peers(node, name, args, params):
+def _peer_list(node, tls_name):
     default = node.port
     peers = []
     for other in node.cluster.live_nodes():
         if other is node:
             continue
-        peers.append("[%s,,[%s]]" % (other.name, _addr(other.host, other.port, default)))
+        addr = _addr(other.host, other.port, default)
+        peers.append("[%s,%s,[%s]]" % (other.name, tls_name, addr))
     return "%d,%d,[%s]" % (node.peers_generation, default, ",".join(peers))
+
+
+def _tls_only(node):
+    # The cluster's TLS name when its nodes listen with TLS only, else None.
+    return getattr(node.cluster, "tls_name", None)
+
+
+# A node lists its peers' addresses of one kind (clear or TLS). With TLS on, the emulator's
+# nodes have TLS addresses only: the clear commands list none (no default port, as the
+# server prints a port of 0), the TLS ones carry the TLS name clients verify.
+@register("peers-clear-std", "peers-clear-alt")
+def _peers(node, name, args, params):
+    if _tls_only(node):
+        return "%d,,[]" % node.peers_generation
+    return _peer_list(node, "")
 
 
 @register("peers-tls-std", "peers-tls-alt")
 def _peers_tls(node, name, args, params):
-    return "%d,,[]" % node.peers_generation
+    tls_name = _tls_only(node)
+    if not tls_name:
+        return "%d,,[]" % node.peers_generation
+    return _peer_list(node, tls_name)
 
 
 @register("service-clear-std", "service", "service-clear-alt")
 def _service(node, name, args, params):
+    if _tls_only(node):
+        return ""
     return _addr(node.host, node.port, None)
 
 
 @register("service-tls-std", "service-tls-alt")
 def _service_tls(node, name, args, params):
-    return ""
+    if not _tls_only(node):
+        return ""
+    return _addr(node.host, node.port, None)
 
 
 @register("services", "services-alternate")
 def _services(node, name, args, params):
+    if _tls_only(node):
+        return ""
     return ";".join(
         _addr(o.host, o.port, None) for o in node.cluster.live_nodes() if o is not node
     )
@@ -249,6 +273,8 @@ def _services(node, name, args, params):
 
 @register("services-alumni")
 def _alumni(node, name, args, params):
+    if _tls_only(node):
+        return ""
     return ";".join(_addr(o.host, o.port, None) for o in node.cluster.nodes if o is not node)
 
 

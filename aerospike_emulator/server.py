@@ -1,5 +1,7 @@
 # One emulated node: its listening socket, its client connections, request dispatch by
-# proto type and message kind, proxy counting, and the faults tests can switch on.
+# proto type and message kind, proxy counting, and the faults tests can switch on. With TLS
+# on (the cluster's ssl_context), the node listens with TLS only, as a server whose service
+# is configured TLS-only.
 # Created and driven by Emulator (emulator.py); Connection objects live on its event loop.
 
 import asyncio
@@ -10,6 +12,7 @@ from . import record
 from .errors import ENTERPRISE_ONLY, PARAMETER, SEC_NOT_SUPPORTED, UNKNOWN, AsError
 from .info import handle_info
 from .storage import partition_id
+from .tls import session_facts
 from .wire import (
     F_DIGEST,
     F_UDF_FILENAME,
@@ -73,6 +76,13 @@ class Connection(asyncio.Protocol):
         if isinstance(addr, tuple) and len(addr) >= 2:
             # The client address as query-show reports it: host+port.
             self.peer = "%s+%s" % (addr[0], addr[1])
+        facts = session_facts(transport)
+        if facts is not None:
+            # A TLS connection is made once its handshake is done.
+            for kind, value in zip(("versions", "ciphers", "client_certs"), facts):
+                if value is not None:
+                    seen = self.node.tls_sessions[kind]
+                    seen[value] = seen.get(value, 0) + 1
 
     def connection_lost(self, exc):
         self.node.connections.discard(self)
@@ -167,13 +177,20 @@ class Node:
         self.partition_generation = 1
         self.peers_generation = 1
         self.counters = {"requests": 0, "proxied": 0, "info": 0, "reads": 0, "writes": 0}
+        self.tls_sessions = {"versions": {}, "ciphers": {}, "client_certs": {}}
 
     # -- lifecycle (runs on the event loop) ------------------------------------------
 
     async def open(self):
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(
-            lambda: Connection(self), self.host, self.port, reuse_address=True, backlog=512
+            lambda: Connection(self),
+            self.host,
+            self.port,
+            reuse_address=True,
+            backlog=512,
+            ssl=self.cluster.ssl_context,
+            ssl_handshake_timeout=10 if self.cluster.ssl_context else None,
         )
         if self.port == 0:
             self.port = self.server.sockets[0].getsockname()[1]

@@ -181,8 +181,15 @@ static bool opt_str(PyObject* dict, const char* key, char** out, const char* wha
 	return *out != NULL;
 }
 
-static bool parse_tls(ClientObject* self, PyObject* tls)
+static const char* const tls_keys[] = {"enable", "cafile", "capath", "protocols", "cipher_suite",
+	"keyfile", "keyfile_pw", "cert_blacklist", "certfile", "crl_check", "crl_check_all",
+	"log_session_info", "for_login_only", NULL};
+
+/* The `tls` dict (doc/api/client.rst, "TLS"). Files are read, and the
+ * protocols checked, when the client connects (TLSError then). */
+static bool parse_tls(ClientObject* self, PyObject* config)
 {
+	PyObject* tls = PyDict_GetItemString(config, "tls");
 	if (!tls || tls == Py_None) {
 		return true;
 	}
@@ -190,21 +197,41 @@ static bool parse_tls(ClientObject* self, PyObject* tls)
 		raise_param("config: 'tls' must be a dict");
 		return false;
 	}
-	bool enable = false;
-	if (!dict_get_bool(tls, "enable", &enable, "tls")) {
+	if (!check_keys(tls, tls_keys, NULL, 0, "config tls")) {
 		return false;
 	}
-	self->cfg.tls_enable = enable;
+	bool enable = false;
+	bool login_only = false;
 	as_tls_config* t = &self->cfg.tls;
-	return opt_str(tls, "cafile", (char**)&t->cafile, "tls") &&
+	bool ok = dict_get_bool(tls, "enable", &enable, "tls") &&
+		dict_get_bool(tls, "for_login_only", &login_only, "tls") &&
+		opt_str(tls, "cafile", (char**)&t->cafile, "tls") &&
 		opt_str(tls, "capath", (char**)&t->capath, "tls") &&
 		opt_str(tls, "protocols", (char**)&t->protocols, "tls") &&
 		opt_str(tls, "cipher_suite", (char**)&t->cipher_suite, "tls") &&
 		opt_str(tls, "certfile", (char**)&t->certfile, "tls") &&
 		opt_str(tls, "keyfile", (char**)&t->keyfile, "tls") &&
 		opt_str(tls, "keyfile_pw", (char**)&t->keyfile_pw, "tls") &&
+		opt_str(tls, "cert_blacklist", (char**)&t->cert_blacklist, "tls") &&
 		dict_get_bool(tls, "crl_check", &t->crl_check, "tls") &&
-		dict_get_bool(tls, "crl_check_all", &t->crl_check_all, "tls");
+		dict_get_bool(tls, "crl_check_all", &t->crl_check_all, "tls") &&
+		dict_get_bool(tls, "log_session_info", &t->log_session_info, "tls");
+	if (!ok) {
+		return false;
+	}
+	if (enable && login_only) {
+		/* TLS for the login only, clear connections for the rest: this
+		 * client speaks TLS on every connection or on none. */
+		raise_param("tls: 'for_login_only' is not supported: TLS is used for every connection "
+					"or none");
+		return false;
+	}
+	self->cfg.tls_enable = enable;
+	if (enable && !PyDict_GetItemString(config, "max_socket_idle")) {
+		/* The reference's default for TLS connections (0, none, otherwise). */
+		self->cfg.max_socket_idle_s = 55;
+	}
+	return true;
 }
 
 static bool parse_policies(ClientObject* self, PyObject* pols)
@@ -316,7 +343,7 @@ bool config_parse(ClientObject* self, PyObject* config)
 		dict_get_bool(config, "fail_if_not_connected", &c->fail_if_seed_unreachable, "config") &&
 		opt_str(config, "cluster_name", &c->cluster_name, "config") &&
 		credentials(self, config) &&
-		parse_tls(self, PyDict_GetItemString(config, "tls")) &&
+		parse_tls(self, config) &&
 		parse_policies(self, PyDict_GetItemString(config, "policies")) &&
 		parse_serialization(self, PyDict_GetItemString(config, "serialization"));
 	if (!ok) {

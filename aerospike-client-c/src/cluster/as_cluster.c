@@ -45,6 +45,7 @@ static void config_copy(as_cluster_config* dst, const as_cluster_config* src)
 	dst->tls.certfile = dup_or_null(src->tls.certfile);
 	dst->tls.keyfile = dup_or_null(src->tls.keyfile);
 	dst->tls.keyfile_pw = dup_or_null(src->tls.keyfile_pw);
+	dst->tls.cert_blacklist = dup_or_null(src->tls.cert_blacklist);
 	if (!dst->conn_timeout_ms) {
 		dst->conn_timeout_ms = 1000;
 	}
@@ -70,6 +71,7 @@ void as_cluster_config_destroy(as_cluster_config* cfg)
 	free((char*)cfg->tls.certfile);
 	free((char*)cfg->tls.keyfile);
 	free((char*)cfg->tls.keyfile_pw);
+	free((char*)cfg->tls.cert_blacklist);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -4,7 +4,7 @@
  * turns blocking and bounds each read and write with SO_RCVTIMEO /
  * SO_SNDTIMEO, set only when the time left changes, so a command costs one
  * send and one recv. TLS sockets stay non-blocking; their reads and writes
- * are delegated to as_tls.c.
+ * are delegated to as_tls.c, which polls with the same deadlines.
  */
 #include <aerospike/as_socket.h>
 #include <aerospike/as_tls.h>
@@ -143,7 +143,11 @@ int as_socket_connect(as_socket* s, const as_address* a, as_tls_context* tls, co
 		}
 	}
 	if (tls) {
-		if (as_tls_connect(tls, s, tls_name, deadline_ms, err) != 0) {
+		/* Without a TLS name the certificate must name the host as it was
+		 * given (a DNS name or an address), as the reference client checks. */
+		as_address_format(a, where, sizeof(where));
+		const char* name = tls_name && *tls_name ? tls_name : a->host;
+		if (as_tls_connect(tls, s, name, where, deadline_ms, err) != 0) {
 			goto fail;
 		}
 	}
@@ -238,9 +242,7 @@ int as_socket_read(as_socket* s, void* data, size_t len, uint64_t deadline_ms, a
 long as_socket_read_some(as_socket* s, void* data, size_t cap, uint64_t deadline_ms, as_error* err)
 {
 	if (s->ssl) {
-		/* OpenSSL may hold decrypted bytes already: read exactly one byte
-		 * the usual way, which keeps the TLS path simple. */
-		return as_tls_read(s, data, 1, deadline_ms, err) == 0 ? 1 : -1;
+		return as_tls_read_some(s, data, cap, deadline_ms, err);
 	}
 	for (;;) {
 		if (bound_wait(s, SO_RCVTIMEO, &s->rcv_timeout_ms, deadline_ms, err) != 0) {
@@ -274,8 +276,8 @@ void as_socket_close(as_socket* s)
 
 bool as_socket_is_stale(as_socket* s)
 {
-	if (s->ssl && as_tls_pending(s)) {
-		return true;
+	if (s->ssl) {
+		return as_tls_is_stale(s);
 	}
 	struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 	int rc = poll(&pfd, 1, 0);
