@@ -22,14 +22,18 @@ def have_openssl():
 
 
 def _run(args, cwd):
+    env = dict(os.environ)
+    # A sanitizer runtime preloaded for a client under test has no business in openssl.
+    env.pop("LD_PRELOAD", None)
     try:
         proc = subprocess.run(
-            ["openssl", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+            ["openssl", *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env
         )
     except FileNotFoundError:
         raise CertError("the openssl command is not installed") from None
     if proc.returncode != 0:
         raise CertError("openssl %s failed: %s" % (args[0], proc.stderr.strip()))
+    return proc.stdout
 
 
 def _write(path, text):
@@ -67,7 +71,7 @@ def _leaf(directory, stem, cn, ca, usage, serial):
 
 def make_certs(directory, tls_name="aerospike-emulator", client_name="emulator-client"):
     """Writes the certificates into `directory` (created if needed) and returns a dict of
-    paths: ca (CA certificate), ca_key, server_cert, server_key (CN and SAN `tls_name`),
+    paths: ca (CA certificate), capath (a directory holding it), ca_key, server_cert, server_key (CN and SAN `tls_name`),
     client_cert, client_key, client_key_encrypted (password CLIENT_KEY_PASSWORD),
     other_ca (a CA that signed none of them), plus tls_name and the serials
     (server_serial, client_serial, hex as `openssl x509 -serial` prints them)."""
@@ -79,11 +83,17 @@ def make_certs(directory, tls_name="aerospike-emulator", client_name="emulator-c
     _leaf(directory, "client", client_name, "ca", "clientAuth", 0xC11E)
     args = "pkey -in client.key -aes256 -out client-encrypted.key".split()
     _run(args + ["-passout", "pass:" + CLIENT_KEY_PASSWORD], directory)
+    # A CA directory as OpenSSL's capath wants it: the certificate named <subject hash>.0.
+    capath = os.path.join(directory, "capath")
+    os.makedirs(capath, exist_ok=True)
+    digest = _run(["x509", "-hash", "-noout", "-in", "ca.pem"], directory).strip()
+    shutil.copyfile(os.path.join(directory, "ca.pem"), os.path.join(capath, digest + ".0"))
     path = lambda name: os.path.join(directory, name)  # noqa: E731
     return {
         "dir": directory,
         "tls_name": tls_name,
         "ca": path("ca.pem"),
+        "capath": capath,
         "ca_key": path("ca.key"),
         "server_cert": path("server.pem"),
         "server_key": path("server.key"),

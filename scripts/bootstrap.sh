@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bootstrap.sh: prepares a fresh machine for building and testing.
-# - installs the system packages the build needs (OpenSSL and zlib headers),
+# - installs the system packages the build needs (OpenSSL and zlib headers)
+#   and the openssl command the TLS tests make certificates with,
 # - creates .venv (our client, built in place, plus the test tools),
 # - creates .venv-ref (the reference client from PyPI, the test oracle and
 #   benchmark baseline; it never sees our package).
@@ -16,6 +17,8 @@ need_pkgs=()
 [ -f /usr/include/zlib.h ] || need_pkgs+=(zlib1g-dev)
 [ -f /usr/include/crypt.h ] || need_pkgs+=(libcrypt-dev)
 command -v gcc >/dev/null || need_pkgs+=(gcc)
+# The TLS tests make their certificates with the openssl command.
+command -v openssl >/dev/null || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"

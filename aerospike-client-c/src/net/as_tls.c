@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 
 typedef struct blacklist_entry {
-	char* serial; /* upper-case hex, no leading zeros */
+	char* serial; /* hex as written: compared with OpenSSL's upper-case form */
 	char* issuer; /* NULL: any issuer */
 } blacklist_entry;
 
@@ -218,18 +218,6 @@ static void blacklist_free(as_tls_context* t)
 	t->n_blacklist = 0;
 }
 
-/* Upper-cases a hex serial in place and drops its leading zeros. */
-static char* normalize_serial(char* s)
-{
-	for (char* c = s; *c; c++) {
-		*c = (char)toupper((unsigned char)*c);
-	}
-	while (s[0] == '0' && s[1]) {
-		s++;
-	}
-	return s;
-}
-
 static int blacklist_load(as_tls_context* t, const char* path, as_error* err)
 {
 	FILE* f = fopen(path, "r");
@@ -272,7 +260,9 @@ static int blacklist_load(as_tls_context* t, const char* path, as_error* err)
 			t->blacklist = grown;
 		}
 		blacklist_entry* e = &t->blacklist[t->n_blacklist++];
-		e->serial = strdup(normalize_serial(serial));
+		/* Serials compare exactly, as in the reference client: "5E12"
+		 * matches, "5e12" does not. */
+		e->serial = strdup(serial);
 		e->issuer = len ? strdup(issuer) : NULL;
 		if (!e->serial || (len && !e->issuer)) {
 			rc = as_error_set(err, AS_ERR_CLIENT, "Out of memory");
@@ -296,7 +286,7 @@ static bool blacklisted(const as_tls_context* t, X509* cert)
 	bool hit = false;
 	for (size_t i = 0; i < t->n_blacklist && !hit; i++) {
 		const blacklist_entry* e = &t->blacklist[i];
-		hit = strcmp(e->serial, normalize_serial(hex)) == 0 &&
+		hit = strcmp(e->serial, hex) == 0 &&
 			(!e->issuer || strcmp(e->issuer, issuer) == 0);
 	}
 	OPENSSL_free(hex);
