@@ -53,7 +53,8 @@ TEST(user_commands_golden)
 {
 	reset();
 	ASSERT_EQ(as_admin_drop_user(&buf, "u2", &err), 0);
-	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000017 00000201 000000000000000000000000 00000003 00 7532");
+	ASSERT_HEX_EQ(buf.data, buf.len,
+		"0202000000000017 00000201 000000000000000000000000 00000003 00 7532");
 	reset();
 	const char* two[] = {"r1", "r2"};
 	ASSERT_EQ(as_admin_grant_roles(&buf, "u1", two, 2, &err), 0);
@@ -67,7 +68,8 @@ TEST(user_commands_golden)
 		"00000005 0a 01 02 7232");
 	reset();
 	ASSERT_EQ(as_admin_query_users(&buf, "u1", &err), 0);
-	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000017 00000901 000000000000000000000000 00000003 00 7531");
+	ASSERT_HEX_EQ(buf.data, buf.len,
+		"0202000000000017 00000901 000000000000000000000000 00000003 00 7531");
 	reset();
 	ASSERT_EQ(as_admin_query_users(&buf, NULL, &err), 0);
 	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000010 00000900 000000000000000000000000");
@@ -78,7 +80,8 @@ TEST(passwords)
 	reset();
 	ASSERT_EQ(as_admin_set_password(&buf, "u1", HASH_PW1, &err), 0);
 	ASSERT_EQ(buf.len, 8 + 16 + 7 + 65);
-	ASSERT_HEX_EQ(buf.data, 31, "0202000000000058 00000302 000000000000000000000000 00000003 00 7531");
+	ASSERT_HEX_EQ(buf.data, 31,
+		"0202000000000058 00000302 000000000000000000000000 00000003 00 7531");
 	ASSERT_HEX_EQ(buf.data + 31, 5, "0000003d 01");
 	reset();
 	ASSERT_EQ(as_admin_change_password(&buf, "admin", HASH_PW1, HASH_PW1, &err), 0);
@@ -134,7 +137,8 @@ TEST(create_role_leaves_out_empty_parts)
 		"00000009 0c 01 0d 04 74657374 00");
 	reset();
 	ASSERT_EQ(as_admin_create_role(&buf, "r0", NULL, 0, NULL, 0, 0, 0, &err), 0);
-	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000017 00000a01 000000000000000000000000 00000003 0b 7230");
+	ASSERT_HEX_EQ(buf.data, buf.len,
+		"0202000000000017 00000a01 000000000000000000000000 00000003 0b 7230");
 }
 
 TEST(role_commands_golden)
@@ -143,7 +147,8 @@ TEST(role_commands_golden)
 	as_privilege trunc[] = {{AS_PRIV_TRUNCATE, NULL, ""}};
 	ASSERT_EQ(as_admin_grant_privileges(&buf, "r2", trunc, 1, &err), 0);
 	ASSERT_HEX_EQ(buf.data, buf.len,
-		"0202000000000020 00000c02 000000000000000000000000 00000003 0b 7232 00000005 0c 01 0e 00 00");
+		"0202000000000020 00000c02 000000000000000000000000 00000003 0b 7232 00000005 0c 01 0e 00 "
+		"00");
 	reset();
 	ASSERT_EQ(as_admin_revoke_privileges(&buf, "r2", trunc, 1, &err), 0);
 	ASSERT_EQ(buf.data[10], AS_ADMIN_REVOKE_PRIVILEGES);
@@ -151,10 +156,12 @@ TEST(role_commands_golden)
 	const char* wl[] = {"1.2.3.4"};
 	ASSERT_EQ(as_admin_set_whitelist(&buf, "r2", wl, 1, &err), 0);
 	ASSERT_HEX_EQ(buf.data, buf.len,
-		"0202000000000023 00000e02 000000000000000000000000 00000003 0b 7232 00000008 0d 312e322e332e34");
+		"0202000000000023 00000e02 000000000000000000000000 00000003 0b 7232 00000008 0d "
+		"312e322e332e34");
 	reset();
 	ASSERT_EQ(as_admin_set_whitelist(&buf, "r2", NULL, 0, &err), 0);
-	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000017 00000e01 000000000000000000000000 00000003 0b 7232");
+	ASSERT_HEX_EQ(buf.data, buf.len,
+		"0202000000000017 00000e01 000000000000000000000000 00000003 0b 7232");
 	reset();
 	ASSERT_EQ(as_admin_set_quotas(&buf, "r2", 5, 6, &err), 0);
 	ASSERT_HEX_EQ(buf.data, buf.len,
@@ -165,7 +172,8 @@ TEST(role_commands_golden)
 	ASSERT_HEX_EQ(buf.data + buf.len - 9, 9, "00000005 0f ffffffff");
 	reset();
 	ASSERT_EQ(as_admin_drop_role(&buf, "r2", &err), 0);
-	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000017 00000b01 000000000000000000000000 00000003 0b 7232");
+	ASSERT_HEX_EQ(buf.data, buf.len,
+		"0202000000000017 00000b01 000000000000000000000000 00000003 0b 7232");
 	reset();
 	ASSERT_EQ(as_admin_query_roles(&buf, NULL, &err), 0);
 	ASSERT_HEX_EQ(buf.data, buf.len, "0202000000000010 00001000 000000000000000000000000");
@@ -280,10 +288,9 @@ TEST(parse_users_over_several_messages_and_bare_records)
 	as_error_reset(&err);
 	/* Two messages' bodies back to back; the second user has only a name
 	 * and a field id this client does not know (99). */
-	size_t n = unhex(USER_U1
-		"00000002 000000000000000000000000"
-		"00000004 00 626172"
-		"00000003 63 ffff" QUERY_END);
+	size_t n = unhex(USER_U1 "00000002 000000000000000000000000"
+							 "00000004 00 626172"
+							 "00000003 63 ffff" QUERY_END);
 	seen s = {0};
 	ASSERT_EQ(as_admin_parse_users(reply, n, on_user, &s, &err), 0);
 	ASSERT_EQ(s.count, 2);
@@ -451,7 +458,8 @@ TEST(login_request_layout)
 {
 	reset();
 	as_admin_login_request(&buf, "u", HASH_PW1);
-	ASSERT_HEX_EQ(buf.data, 30, "0202000000000057 00001402 000000000000000000000000 00000002 00 75");
+	ASSERT_HEX_EQ(buf.data, 30,
+		"0202000000000057 00001402 000000000000000000000000 00000002 00 75");
 	ASSERT_HEX_EQ(buf.data + 30, 5, "0000003d 03");
 	uint8_t header[24] = {0};
 	header[9] = 62;

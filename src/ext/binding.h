@@ -319,6 +319,27 @@ PyObject* client_stats(ClientObject* self, PyObject* unused);
 PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_partition_owners(ClientObject* self, PyObject* ns);
 
+/* User and role administration (admin.c). */
+PyObject* client_admin_create_user(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_create_pki_user(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_drop_user(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_set_password(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_change_password(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_grant_roles(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_revoke_roles(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_query_user_info(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_query_users_info(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_create_role(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_drop_role(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_grant_privileges(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_revoke_privileges(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_set_whitelist(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_set_quotas(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_get_role(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_get_roles(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_query_role(ClientObject* self, PyObject* args, PyObject* kwargs);
+PyObject* client_admin_query_roles(ClientObject* self, PyObject* args, PyObject* kwargs);
+
 /* The user name and password for logins (client.c). */
 bool set_credentials(ClientObject* self, PyObject* user, PyObject* password);
 

@@ -114,12 +114,12 @@ int as_admin_create_user(as_buf* b, const char* user, const char* hash, const ch
 	uint32_t n_roles, as_error* err);
 int as_admin_drop_user(as_buf* b, const char* user, as_error* err);
 int as_admin_set_password(as_buf* b, const char* user, const char* hash, as_error* err);
-int as_admin_change_password(as_buf* b, const char* user, const char* old_hash,
-	const char* hash, as_error* err);
+int as_admin_change_password(as_buf* b, const char* user, const char* old_hash, const char* hash,
+	as_error* err);
 int as_admin_grant_roles(as_buf* b, const char* user, const char* const* roles, uint32_t n_roles,
 	as_error* err);
-int as_admin_revoke_roles(as_buf* b, const char* user, const char* const* roles,
-	uint32_t n_roles, as_error* err);
+int as_admin_revoke_roles(as_buf* b, const char* user, const char* const* roles, uint32_t n_roles,
+	as_error* err);
 /* user NULL: every user. */
 int as_admin_query_users(as_buf* b, const char* user, as_error* err);
 
@@ -223,8 +223,8 @@ int as_admin_version_cmp(const char* a, const char* b);
 struct as_cluster;
 
 typedef struct as_admin_policy {
-	uint32_t timeout_ms;	 /* 0: no deadline */
-	bool query;				 /* the reply is a record stream ended by QUERY_END */
+	uint32_t timeout_ms;     /* 0: no deadline */
+	bool query;              /* the reply is a record stream ended by QUERY_END */
 	const char* min_version; /* NULL, or the oldest server build the command needs */
 } as_admin_policy;
 

@@ -104,8 +104,8 @@ static int check_user(const char* user, as_error* err)
 {
 	size_t n = strlen(user);
 	if (n > AS_ADMIN_NAME_MAX) {
-		return as_error_set(
-			err, AS_ERR_PARAM, "Max user length %d exceeded: %zu", AS_ADMIN_NAME_MAX, n);
+		return as_error_set(err, AS_ERR_PARAM, "Max user length %d exceeded: %zu",
+			AS_ADMIN_NAME_MAX, n);
 	}
 	return 0;
 }
@@ -124,8 +124,8 @@ static int check_name(const char* what, const char* name, size_t max, as_error* 
 static int check_count(const char* what, uint32_t n, as_error* err)
 {
 	if (n > AS_ADMIN_LIST_MAX) {
-		return as_error_set(
-			err, AS_ERR_PARAM, "Too many %s: %u (max %d)", what, n, AS_ADMIN_LIST_MAX);
+		return as_error_set(err, AS_ERR_PARAM, "Too many %s: %u (max %d)", what, n,
+			AS_ADMIN_LIST_MAX);
 	}
 	return 0;
 }
@@ -147,8 +147,8 @@ static int check_privileges(const as_privilege* privs, uint32_t n, as_error* err
 		}
 		bool has_scope = (p->ns && *p->ns) || (p->set && *p->set);
 		if (!is_scoped(p->code) && has_scope) {
-			return as_error_set(
-				err, AS_ERR_PARAM, "Admin privilege has namespace/set scope which is invalid.");
+			return as_error_set(err, AS_ERR_PARAM,
+				"Admin privilege has namespace/set scope which is invalid.");
 		}
 		if ((p->ns && check_name("Privilege namespace", p->ns, 255, err)) ||
 			(p->set && check_name("Privilege set", p->set, 255, err))) {
@@ -274,8 +274,8 @@ int as_admin_set_password(as_buf* b, const char* user, const char* hash, as_erro
 	return finish(b, start, err);
 }
 
-int as_admin_change_password(as_buf* b, const char* user, const char* old_hash,
-	const char* hash, as_error* err)
+int as_admin_change_password(as_buf* b, const char* user, const char* old_hash, const char* hash,
+	as_error* err)
 {
 	if (check_user(user, err)) {
 		return err->code;
@@ -305,8 +305,8 @@ int as_admin_grant_roles(as_buf* b, const char* user, const char* const* roles, 
 	return user_roles(b, AS_ADMIN_GRANT_ROLES, user, roles, n_roles, err);
 }
 
-int as_admin_revoke_roles(as_buf* b, const char* user, const char* const* roles,
-	uint32_t n_roles, as_error* err)
+int as_admin_revoke_roles(as_buf* b, const char* user, const char* const* roles, uint32_t n_roles,
+	as_error* err)
 {
 	return user_roles(b, AS_ADMIN_REVOKE_ROLES, user, roles, n_roles, err);
 }
@@ -378,8 +378,8 @@ int as_admin_drop_role(as_buf* b, const char* role, as_error* err)
 	return finish(b, start, err);
 }
 
-static int role_privileges(as_buf* b, uint8_t command, const char* role,
-	const as_privilege* privs, uint32_t n_privs, as_error* err)
+static int role_privileges(as_buf* b, uint8_t command, const char* role, const as_privilege* privs,
+	uint32_t n_privs, as_error* err)
 {
 	if (check_role(role, err) || check_privileges(privs, n_privs, err)) {
 		return err->code;
