@@ -135,9 +135,7 @@ def _udf_get(node, name, args, params):
 @register("udf-list")
 def _udf_list(node, name, args, params):
     mods = _modules(node)
-    return "".join(
-        "filename=%s,hash=%s,type=LUA;" % (f, mods[f].hash) for f in sorted(mods)
-    )
+    return "".join("filename=%s,hash=%s,type=LUA;" % (f, mods[f].hash) for f in sorted(mods))
 
 
 @register("udf-remove")
@@ -192,11 +190,7 @@ def _runtime(node, module_name):
             return other.source if other is not None else None
 
         entry[b"init"](source)
-        load = rt.eval("function(s, n) local f, e = load(s, n); if f then f() end; return e end")
-        try:
-            err = load(module.source, b"@" + entry[b"path"] + module.filename.encode())
-        except _lupa.LuaError as e:
-            err = str(e).encode()
+        err = entry[b"load_module"](module.source, module.filename.encode())
         if err is not None:
             return None, bytes(err).decode("utf-8", "replace")
         module.runtime = (rt, entry)
@@ -252,8 +246,7 @@ def _record_state(store, digest, rec, fields):
     if rec is None:
         set_name = bytes(fields.get(F_SET, b""))
         key = _key_value(fields.get(F_KEY))
-        return pack([False, 0, 0, Blob(digest), key, set_name.decode("utf-8", "replace"),
-                     0, 0, {}])
+        return pack([False, 0, 0, Blob(digest), key, set_name.decode("utf-8", "replace"), 0, 0, {}])
     bins = {}
     for name, particle in rec.bins.items():
         try:
@@ -321,8 +314,9 @@ def apply_record(node, ns, digest, msg, fields):
         return _failure("UDF returned a value the server cannot encode", gen, void_time)
     if pending is None:
         return _success(value, gen, void_time)
-    return _commit(store, ns, digest, rec, msg, fields, pending, replace, set_ttl, drop_key,
-                   changes, value)
+    return _commit(
+        store, ns, digest, rec, msg, fields, pending, replace, set_ttl, drop_key, changes, value
+    )
 
 
 def _success(value, gen, void_time):
@@ -334,8 +328,9 @@ def _next_gen(gen):
     return 1 if gen > 0xFFFF else gen
 
 
-def _commit(store, ns, digest, rec, msg, fields, pending, replace, set_ttl, drop_key, changes,
-            value):
+def _commit(
+    store, ns, digest, rec, msg, fields, pending, replace, set_ttl, drop_key, changes, value
+):
     # Writes what the UDF asked for once it has returned: a removal, or the bins it
     # updated (over the old ones, or alone after a remove), as a normal write would.
     gen_now, void_now = (rec.gen, rec.void_time) if rec is not None else (0, 0)

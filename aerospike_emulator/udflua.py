@@ -758,6 +758,15 @@ function M.aggregate(fname, packed_args, records, count, now_ms)
   return true, out, #out
 end
 
+function M.load_module(text, filename)
+  -- Compiles and runs a module's top-level code; returns nil or the error text.
+  local chunk, err = load(text, "@" .. M.path .. filename)
+  if not chunk then return err end
+  local ok, e = run(chunk)
+  if not ok then return error_text(e) end
+  return nil
+end
+
 function M.init(source)
   -- require() finds the other registered modules through `source` (a host function).
   package.searchers = {
