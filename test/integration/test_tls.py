@@ -124,7 +124,7 @@ def tls_config(cluster, **extra):
 _clients = []
 
 
-def connect(hosts, tls, **config):
+def connect(hosts, tls=None, **config):
     cfg = {"hosts": list(hosts), "tls": tls}
     cfg.update(config)
     c = aerospike.client(cfg).connect()
@@ -401,6 +401,26 @@ def test_crl_check_without_a_crl_refuses_the_server(single):
 
 def test_log_session_info(single):
     assert connect(single.tls_seeds, tls_config(single, log_session_info=True)).is_connected()
+
+
+def test_login_over_tls(certs, set_name):
+    if EXTERNAL:
+        pytest.skip("needs an emulator with security enabled")
+    # The bcrypt hash of "secret" (protocol.md 11), as test_security.py uses it.
+    users = {"admin": "$2a$10$7EqJtq98hPqEX7fNZaFWoOu7NRZ0i7m5NbgPBEsHTCoJzZDEKQRb."}
+    tls = {"certfile": certs["server_cert"], "keyfile": certs["server_key"]}
+    emu = Emulator(port=0, nodes=2, process=True, users=users, tls=tls)
+    emu.start()
+    try:
+        config = {"tls": {"enable": True, "cafile": certs["ca"]}, "tend_interval": 250}
+        c = connect(emu.tls_seeds[:1], user="admin", password="secret", **config)
+        wait_for(lambda: len(c.get_nodes()) == 2, "the client to see every node")
+        c.put((NS, set_name, "k"), {"a": 1})
+        assert c.get((NS, set_name, "k"))[2] == {"a": 1}
+        with pytest.raises(ex.InvalidPassword):
+            connect(emu.tls_seeds[:1], user="admin", password="wrong", **config)
+    finally:
+        emu.stop()
 
 
 # ---------------------------------------------------------------------------------------
