@@ -15,8 +15,9 @@ local tointeger, mtype = math.tointeger, math.type
 local setmetatable, getmetatable, rawget, type, pairs, next, pcall, error, tostring =
       setmetatable, getmetatable, rawget, type, pairs, next, pcall, error, tostring
 
--- Private keys of the value objects: nobody outside this chunk holds them.
-local ITEMS, SIZE, FLAGS, STATE = {}, {}, {}, {}
+-- Private keys of the value objects: nobody outside this chunk holds them. NIL stands for
+-- a nil map value that came from stored data (the server's maps keep such entries).
+local ITEMS, SIZE, FLAGS, STATE, NIL = {}, {}, {}, {}, {}
 
 local function show(v)
   if type(v) == "string" then return v end
@@ -164,9 +165,14 @@ local function check_map(m)
   return m
 end
 
+local function unnil(v)
+  if v == NIL then return nil end
+  return v
+end
+
 Map.__index = function(m, k)
   if k == nil then return nil end
-  return m[ITEMS][k]
+  return unnil(m[ITEMS][k])
 end
 Map.__newindex = function(m, k, v)
   if k == nil then error("map key must not be nil", 2) end
@@ -180,10 +186,17 @@ Map.__newindex = function(m, k, v)
   items[k] = v
 end
 Map.__len = function(m) return m[SIZE] end
-Map.__pairs = function(m) return next, m[ITEMS], nil end
+Map.__pairs = function(m)
+  local items = m[ITEMS]
+  return function(_, k)
+    local v
+    k, v = next(items, k)
+    return k, unnil(v)
+  end, m, nil
+end
 Map.__tostring = function(m)
   local parts = {}
-  for k, v in next, m[ITEMS] do parts[#parts + 1] = show(k) .. "=" .. show(v) end
+  for k, v in next, m[ITEMS] do parts[#parts + 1] = show(k) .. "=" .. show(unnil(v)) end
   return "Map(" .. tconcat(parts, ", ") .. ")"
 end
 
@@ -208,7 +221,7 @@ function map.pairs(m)
   return function()
     local v
     k, v = next(items, k)
-    return k, v
+    return k, unnil(v)
   end
 end
 map.iterator = map.pairs
@@ -234,6 +247,7 @@ function map.merge(a, b, f)
   check_map(b)
   for k, v in next, b[ITEMS] do
     local old = out[k]
+    v = unnil(v)
     if old ~= nil and f ~= nil then out[k] = f(old, v) else out[k] = v end
   end
   return out
@@ -402,7 +416,10 @@ local function decode_map(s, pos, n)
     local k, v
     k, pos = decode(s, pos)
     v, pos = decode(s, pos)
-    if k ~= nil then m[k] = v end
+    if k ~= nil then
+      if v == nil then v = NIL end
+      m[k] = v
+    end
   end
   return m, pos
 end
@@ -485,7 +502,7 @@ encode = function(v, out)
       end
       for k, x in next, v[ITEMS] do
         encode(k, out)
-        encode(x, out)
+        encode(unnil(x), out)
       end
     elseif mt == Bytes then
       encode_str(v[FLAGS], v[ITEMS], out)

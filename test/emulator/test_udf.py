@@ -211,6 +211,7 @@ def test_modules_are_shared_by_every_node(emu3):
         (None, 0, b""),
         ([1, "a", None], 20, bytes.fromhex("9301a20361c0")),
         ({"b": 2, "a": 1}, 19, bytes.fromhex("82a2036101a2036202")),
+        ({"k": None}, 19, bytes.fromhex("81a2036bc0")),
     ],
 )
 def test_the_return_value_is_a_success_bin(conn, arg, ptype, raw):

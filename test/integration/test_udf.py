@@ -1,0 +1,449 @@
+# Lua UDFs: registering modules (udf_put, udf_list, udf_get, udf_remove and their errors),
+# record UDFs through apply() (return types, writes, record creation and removal, TTL,
+# errors, secondary indexes kept in sync), batch_apply and Apply rows of batch_write,
+# background UDF jobs (scan_apply, query_apply, Query.apply + execute_background, job_info)
+# and stream aggregations (Query.apply + results; the reference client only, since ours
+# does not run the client-side stage). The Lua module is written by the test to a temp dir.
+
+import time
+
+import pytest
+
+import aerospike
+from aerospike import exception as ex
+from aerospike import predicates as p
+from aerospike_helpers.batch import records as br
+from aerospike_helpers.operations import operations as op
+
+from .conftest import NS, OUR_CLIENT, RUN_TAG
+
+MODULE = "it%s_udf" % RUN_TAG
+
+LUA = """\
+function echo(rec, v)
+  return v
+end
+
+function add(rec, bin, v)
+  rec[bin] = (rec[bin] or 0) + v
+  aerospike:update(rec)
+  return rec[bin]
+end
+
+function set_bin(rec, bin, v)
+  rec[bin] = v
+  if aerospike:exists(rec) then
+    aerospike:update(rec)
+  else
+    aerospike:create(rec)
+  end
+  return 0
+end
+
+function remove_rec(rec)
+  aerospike:remove(rec)
+  return 1
+end
+
+function get_bin(rec, bin)
+  return rec[bin]
+end
+
+function fail(rec)
+  error('it failed on purpose')
+end
+
+function set_ttl(rec, ttl)
+  record.set_ttl(rec, ttl)
+  aerospike:update(rec)
+  return record.gen(rec)
+end
+
+function as_map(rec, a, b)
+  local m = map()
+  m['a'] = a
+  m['b'] = b
+  return m
+end
+
+function as_list(rec, a, b)
+  local l = list()
+  list.append(l, a)
+  list.append(l, b)
+  return l
+end
+
+local function get_n(rec)
+  return rec['n']
+end
+
+local function add2(a, b)
+  return a + b
+end
+
+function sum_n(stream)
+  return stream : map(get_n) : reduce(add2)
+end
+
+function sum_n_over(stream, limit)
+  local function over(rec) return rec['n'] > limit end
+  return stream : filter(over) : map(get_n) : reduce(add2)
+end
+
+function count_by_s(stream)
+  local function count(m, rec)
+    m[rec['s']] = (m[rec['s']] or 0) + 1
+    return m
+  end
+  local function merge(a, b)
+    return map.merge(a, b, function(x, y) return x + y end)
+  end
+  return stream : aggregate(map(), count) : reduce(merge)
+end
+"""
+
+N = 6
+
+
+@pytest.fixture(scope="module")
+def lua_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("lua")
+    (d / (MODULE + ".lua")).write_text(LUA)
+    return d
+
+
+@pytest.fixture(scope="module")
+def module(client, lua_dir):
+    """The test module, registered for this file's tests and removed afterwards."""
+    assert client.udf_put(str(lua_dir / (MODULE + ".lua"))) == 0
+    yield MODULE
+    try:
+        client.udf_remove(MODULE + ".lua")
+    except ex.AerospikeError:
+        pass
+
+
+@pytest.fixture
+def stored(client, keys):
+    """N records in the test's own set: n = i, s = 'a'/'b'/'c' by i % 3."""
+    ks = [keys("r%d" % i) for i in range(N)]
+    for i, k in enumerate(ks):
+        client.put(k, {"n": i, "s": "abc"[i % 3]})
+    return ks
+
+
+@pytest.fixture(scope="module")
+def indexed_set(client):
+    """A set with an integer index on bin n, shared by this file's index tests (each
+    removes its records at teardown); index creation is slow with the reference client."""
+    set_name = "it%s_udfidx" % RUN_TAG
+    name = set_name + "_n"
+    client.index_integer_create(NS, set_name, "n", name)
+    yield set_name
+    try:
+        client.index_remove(NS, name)
+    except ex.AerospikeError:
+        pass
+
+
+@pytest.fixture
+def indexed(client, keys, indexed_set):
+    """The same N records as `stored`, in the indexed set."""
+    ks = [keys("r%d" % i, set_name=indexed_set) for i in range(N)]
+    for i, k in enumerate(ks):
+        client.put(k, {"n": i, "s": "abc"[i % 3]})
+    return ks
+
+
+def wait_job(client, job_id, kind):
+    deadline = time.monotonic() + 10
+    while True:
+        info = client.job_info(job_id, kind)
+        if info["status"] == aerospike.JOB_STATUS_COMPLETED:
+            return info
+        assert time.monotonic() < deadline, info
+        time.sleep(0.05)
+
+
+def bins_of(client, ks, name):
+    return [client.get(k)[2].get(name) for k in ks]
+
+
+# -- module management ----------------------------------------------------------------
+
+
+def test_udf_list_shows_the_registered_module(client, module):
+    entries = [m for m in client.udf_list() if m["name"] == module + ".lua"]
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["type"] == aerospike.UDF_TYPE_LUA
+    assert isinstance(entry["hash"], bytearray) and len(entry["hash"]) == 40
+
+
+def test_udf_list_entries_have_the_reference_keys(client, module):
+    entry = [m for m in client.udf_list() if m["name"] == module + ".lua"][0]
+    assert sorted(entry) == ["content", "hash", "name", "type"]
+
+
+def test_udf_get_returns_the_source(client, module):
+    assert client.udf_get(module + ".lua") == LUA
+
+
+def test_udf_put_again_and_remove(client, tmp_path):
+    name = "it%s_other" % RUN_TAG
+    path = tmp_path / (name + ".lua")
+    path.write_text("function one(rec) return 1 end\n")
+    assert client.udf_put(str(path)) == 0
+    path.write_text("function one(rec) return 2 end\n")
+    assert client.udf_put(str(path)) == 0
+    assert client.udf_get(name + ".lua") == "function one(rec) return 2 end\n"
+    assert client.udf_remove(name + ".lua") == 0
+    assert name + ".lua" not in [m["name"] for m in client.udf_list()]
+    with pytest.raises(ex.UDFError):
+        client.udf_get(name + ".lua")
+    with pytest.raises(ex.UDFError):
+        client.udf_remove(name + ".lua")
+
+
+def test_udf_put_of_a_missing_file(client, tmp_path):
+    with pytest.raises(ex.LuaFileNotFound):
+        client.udf_put(str(tmp_path / "nowhere.lua"))
+
+
+def test_udf_put_of_a_module_that_does_not_compile(client, tmp_path):
+    path = tmp_path / ("it%s_bad.lua" % RUN_TAG)
+    path.write_text("function broken(\n")
+    with pytest.raises(ex.UDFError) as info:
+        client.udf_put(str(path))
+    assert info.value.code == 100
+    assert path.name not in [m["name"] for m in client.udf_list()]
+
+
+def test_udf_put_compile_error_message_is_decoded(client, tmp_path):
+    path = tmp_path / ("it%s_bad2.lua" % RUN_TAG)
+    path.write_text("function broken(\n")
+    with pytest.raises(ex.UDFError) as info:
+        client.udf_put(str(path))
+    # The server sends the compiler's message in base64; the client shows it decoded.
+    assert "expected near" in info.value.msg
+
+
+# -- record UDFs ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [7, -2, 2.5, "text", b"\x01\x02", True, None, [1, "two", 3.5, None], {"k": [1, {"x": 2}]}],
+    ids=["int", "negative", "float", "str", "bytes", "bool", "none", "list", "map"],
+)
+def test_apply_returns_the_value(client, key, module, value):
+    client.put(key, {"a": 1})
+    assert client.apply(key, module, "echo", [value]) == value
+
+
+def test_apply_builds_maps_and_lists(client, key, module):
+    client.put(key, {"a": 1})
+    assert client.apply(key, module, "as_map", [1, "two"]) == {"a": 1, "b": "two"}
+    assert client.apply(key, module, "as_list", [1.5, [2]]) == [1.5, [2]]
+
+
+def test_apply_updates_the_record(client, key, module):
+    client.put(key, {"n": 10})
+    assert client.apply(key, module, "add", ["n", 5]) == 15
+    _, meta, bins = client.get(key)
+    assert bins == {"n": 15} and meta["gen"] == 2
+
+
+def test_apply_reads_a_missing_bin_as_none(client, key, module):
+    client.put(key, {"n": 10})
+    assert client.apply(key, module, "get_bin", ["nothing"]) is None
+
+
+def test_apply_creates_and_removes_records(client, key, module):
+    assert client.apply(key, module, "set_bin", ["a", "created"]) == 0
+    _, meta, bins = client.get(key)
+    assert bins == {"a": "created"} and meta["gen"] == 1
+    assert client.apply(key, module, "remove_rec", []) == 1
+    with pytest.raises(ex.RecordNotFound):
+        client.get(key)
+
+
+def test_apply_sets_the_ttl(client, key, module):
+    client.put(key, {"n": 1})
+    assert client.apply(key, module, "set_ttl", [1000]) == 1
+    _, meta, _ = client.get(key)
+    assert 990 <= meta["ttl"] <= 1000 and meta["gen"] == 2
+
+
+def test_apply_stores_a_sent_key(client, keys, module):
+    k = keys("sent")
+    client.put(k, {"n": 1})
+    client.apply(k, module, "add", ["n", 1], policy={"key": aerospike.POLICY_KEY_SEND})
+    (found,) = client.scan(NS, keys.set).results()
+    assert found[0][2] == "sent" and found[2] == {"n": 2}
+
+
+def test_apply_runtime_error(client, key, module):
+    client.put(key, {"n": 1})
+    with pytest.raises(ex.UDFError) as info:
+        client.apply(key, module, "fail", [])
+    assert info.value.code == 100
+    assert "it failed on purpose" in info.value.msg
+
+
+def test_apply_function_not_found(client, key, module):
+    client.put(key, {"n": 1})
+    with pytest.raises(ex.UDFError) as info:
+        client.apply(key, module, "no_such_function", [])
+    assert "function not found" in info.value.msg
+
+
+def test_apply_module_not_registered(client, key):
+    client.put(key, {"n": 1})
+    with pytest.raises(ex.UDFError) as info:
+        client.apply(key, "it%s_no_such_module" % RUN_TAG, "f", [])
+    assert info.value.code == 100
+
+
+def test_apply_keeps_secondary_indexes_in_sync(client, indexed_set, module, indexed):
+    for k in indexed[:3]:
+        client.apply(k, module, "set_bin", ["n", 100])
+    q = client.query(NS, indexed_set)
+    q.where(p.equals("n", 100))
+    assert sorted(r[2]["s"] for r in q.results()) == ["a", "b", "c"]
+    client.apply(indexed[0], module, "remove_rec", [])
+    q = client.query(NS, indexed_set)
+    q.where(p.equals("n", 100))
+    assert len(q.results()) == 2
+
+
+# -- batch ----------------------------------------------------------------------------
+
+
+def test_batch_apply(client, keys, module, stored):
+    missing = keys("missing")
+    res = client.batch_apply(stored[:3] + [missing], module, "get_bin", ["n"])
+    assert res.result == 0
+    assert [r.result for r in res.batch_records] == [0, 0, 0, 0]
+    assert [r.record[2] for r in res.batch_records] == [
+        {"SUCCESS": 0},
+        {"SUCCESS": 1},
+        {"SUCCESS": 2},
+        {"SUCCESS": None},
+    ]
+
+
+def test_batch_apply_writes(client, module, stored):
+    res = client.batch_apply(stored[:2], module, "add", ["n", 10])
+    assert [r.record[2]["SUCCESS"] for r in res.batch_records] == [10, 11]
+    assert [r.record[1]["gen"] for r in res.batch_records] == [2, 2]
+    assert bins_of(client, stored[:3], "n") == [10, 11, 2]
+
+
+def test_batch_apply_failures_are_row_errors(client, module, stored):
+    res = client.batch_apply(stored[:2], module, "fail", [])
+    assert [r.result for r in res.batch_records] == [100, 100]
+
+
+def test_batch_write_with_apply_rows(client, module, stored):
+    records = br.BatchRecords(
+        [
+            br.Apply(stored[0], module, "add", ["n", 100]),
+            br.Write(stored[1], [op.write("z", 26)]),
+            br.Apply(stored[2], module, "echo", ["hi"]),
+        ]
+    )
+    res = client.batch_write(records)
+    assert res.result == 0
+    assert [r.result for r in res.batch_records] == [0, 0, 0]
+    assert res.batch_records[0].record[2] == {"SUCCESS": 100}
+    assert res.batch_records[2].record[2] == {"SUCCESS": "hi"}
+    assert client.get(stored[0])[2]["n"] == 100
+
+
+# -- background jobs ----------------------------------------------------------------------
+
+
+def test_scan_apply(client, keys, module, stored):
+    job_id = client.scan_apply(NS, keys.set, module, "add", ["n", 100])
+    assert isinstance(job_id, int)
+    info = wait_job(client, job_id, aerospike.JOB_SCAN)
+    assert info["records_read"] == N
+    assert bins_of(client, stored, "n") == [100 + i for i in range(N)]
+
+
+def test_query_apply(client, indexed_set, module, indexed):
+    job_id = client.query_apply(
+        NS, indexed_set, p.between("n", 2, 4), module, "set_bin", ["tag", "x"]
+    )
+    wait_job(client, job_id, aerospike.JOB_QUERY)
+    assert bins_of(client, indexed, "tag") == [None, None, "x", "x", "x", None]
+
+
+def test_query_execute_background_with_a_udf(client, keys, module, stored):
+    q = client.query(NS, keys.set)
+    q.apply(module, "set_bin", ["bg", 3])
+    job_id = q.execute_background()
+    wait_job(client, job_id, aerospike.JOB_QUERY)
+    assert bins_of(client, stored, "bg") == [3] * N
+
+
+def test_query_execute_background_with_a_where(client, indexed_set, module, indexed):
+    q = client.query(NS, indexed_set)
+    q.where(p.equals("n", 1))
+    q.apply(module, "add", ["n", 1000])
+    wait_job(client, q.execute_background(), aerospike.JOB_QUERY)
+    assert bins_of(client, indexed, "n") == [0, 1001, 2, 3, 4, 5]
+
+
+# -- aggregation (the client runs the last stage; ours does not support it) -------------
+
+
+@pytest.fixture
+def lua_client(fresh_client, lua_dir, module):
+    """A client whose lua user_path holds the module, for the client-side reduce."""
+    c = fresh_client(lua={"user_path": str(lua_dir)})
+    return c.connect() if not c.is_connected() else c
+
+
+our_client_only = pytest.mark.skipif(
+    OUR_CLIENT, reason="our client does not run stream UDF aggregations (ClientError)"
+)
+
+
+@our_client_only
+def test_aggregate_with_map_and_reduce(lua_client, keys, stored):
+    q = lua_client.query(NS, keys.set)
+    q.apply(MODULE, "sum_n")
+    assert q.results() == [sum(range(N))]
+
+
+@our_client_only
+def test_aggregate_with_arguments_and_filter(lua_client, keys, stored):
+    q = lua_client.query(NS, keys.set)
+    q.apply(MODULE, "sum_n_over", [2])
+    assert q.results() == [3 + 4 + 5]
+
+
+@our_client_only
+def test_aggregate_with_a_where(lua_client, indexed_set, indexed):
+    q = lua_client.query(NS, indexed_set)
+    q.where(p.between("n", 1, 3))
+    q.apply(MODULE, "sum_n")
+    assert q.results() == [6]
+
+
+@our_client_only
+def test_aggregate_into_a_map(lua_client, keys, stored):
+    q = lua_client.query(NS, keys.set)
+    q.apply(MODULE, "count_by_s")
+    assert q.results() == [{"a": 2, "b": 2, "c": 2}]
+
+
+def test_our_client_refuses_aggregations(client, keys, module, stored):
+    if not OUR_CLIENT:
+        pytest.skip("the reference client runs aggregations")
+    q = client.query(NS, keys.set)
+    q.apply(module, "sum_n")
+    with pytest.raises(ex.ClientError):
+        q.results()
