@@ -12,10 +12,10 @@
 # bcrypt hash), which makes a user holding the roles of SUPERUSER_ROLES, or a dict
 # {"password": ..., "roles": [...]} naming the user's roles.
 #
-# Differences from a real server: role privileges are recorded and reported, but data
-# commands are not checked against them (every logged-in user may read and write); quotas
-# are accepted as if the server ran with enable-quotas, and the rates in a user's
-# read/write info are always 0. Whitelists are checked when a user logs in.
+# Data and info commands are checked against the privileges of the user's roles
+# (permissions.py); a refused one gets result 81. Whitelists are checked when a user logs
+# in. Differences from a real server: quotas are accepted as if the server ran with
+# enable-quotas but not enforced, and the rates in a user's read/write info are always 0.
 #
 # Called by server.Connection; configured through Emulator(users={...}).
 
@@ -23,6 +23,7 @@ import ipaddress
 import os
 import struct
 
+from .permissions import refusal
 from .wire import T_ADMIN, T_INFO, msg_response, proto_header
 
 SALT = "$2a$10$7EqJtq98hPqEX7fNZaFWoO"
@@ -305,6 +306,15 @@ class Security:
             return handler(self, conn, actor, fields)
         except Refused as e:
             return _reply(e.code)
+
+    def guard(self, conn, ptype, body):
+        """The refusal of a data or info command that the roles of the connection's user
+        do not allow (or that a dropped user sends), else None to let the node answer."""
+        user = self.users.get(getattr(conn, "user", None))
+        if user is None:
+            return self.refuse(ptype)
+        privileges = [p for r in user.roles if r in self.roles for p in self.roles[r].privileges]
+        return refusal(privileges, conn.node, ptype, body)
 
     @staticmethod
     def refuse(ptype):

@@ -123,7 +123,7 @@ class Connection(asyncio.Protocol):
                 elif not self.authenticated:
                     reply = security.refuse(ptype)
                 else:
-                    reply = node.handle(ptype, body)
+                    reply = security.guard(self, ptype, body) or node.handle(ptype, body)
             except Exception:
                 log.exception("request failed on node %s", node.name)
                 self.close()

@@ -1,7 +1,9 @@
 # test_security.py: the emulator's optional security with raw sockets: LOGIN with the
 # bcrypt hash answers a session token, AUTHENTICATE with it is accepted, a wrong hash or
 # an unknown user is refused, commands before logging in get result 80, and without users
-# every security message gets 51 (Community Edition).
+# every security message gets 51 (Community Edition). Then user and role administration
+# (the admin commands, their record streams and result codes) and data and info commands
+# checked against the user's roles.
 
 import socket
 import struct
@@ -10,6 +12,20 @@ import pytest
 
 from aerospike_emulator import Emulator
 from aerospike_emulator.security import SALT, password_hash
+
+from .rawclient import (
+    HDR,
+    Reply,
+    digest_for,
+    field,
+    get_all,
+    info_request,
+    key_fields,
+    msg,
+    put_int,
+    recv_proto,
+    remove,
+)
 
 
 def admin(command, fields):
@@ -299,3 +315,76 @@ def test_whitelisted_login(admin_emu):
     with login(admin_emu) as s:
         assert result(s, 14, [(11, b"far"), (13, b"10.1.1.1,127.0.0.0/8")]) == 0
     login(admin_emu, b"w", OTHER_PW).close()
+
+
+# -- data commands by role ------------------------------------------------------------------
+
+
+def _raw(sock, request):
+    sock.sendall(request)
+    return Reply(recv_proto(sock))
+
+
+def _batch_read(digest, ns=b"test", set_name=b"s"):
+    row = struct.pack(">I", 0) + digest + bytes([0x00, 0x03]) + struct.pack(">HH", 2, 0)
+    row += field(0, ns) + field(1, set_name)
+    payload = struct.pack(">I", 1) + bytes([0x0D]) + row
+    return msg(info1=0x08, fields=[field(41, payload)])
+
+
+def _batch_result(sock, request):
+    """Sends a batch and reads its answer to the LAST message: that message's result."""
+    sock.sendall(request)
+    while True:
+        data = recv_proto(sock)
+        pos = 8
+        while pos < len(data):
+            _, _, _, info3, _, res, _, _, _, nf, no = HDR.unpack_from(data, pos)
+            end = pos + 22
+            for _ in range(nf + no):
+                end += 4 + struct.unpack_from(">I", data, end)[0]
+            if info3 & 0x01:
+                return res
+            pos = end
+
+
+def test_data_commands_follow_the_roles(admin_emu):
+    users = {
+        "w": names(b"write"),
+        "rw": names(b"read-write"),
+        "scoped": names(b"only-s"),
+    }
+    with login(admin_emu) as s:
+        assert result(s, 10, [(11, b"only-s"), (12, b"\x01\x0b\x04test\x01s")]) == 0
+        for name, roles in users.items():
+            assert result(s, 1, [(0, name.encode()), (1, OTHER_PW.encode()), (10, roles)]) == 0
+    d = digest_for(7)
+    with login(admin_emu, b"w", OTHER_PW) as s:
+        assert _raw(s, put_int(d, b"a", 1)).result == 0
+        assert _raw(s, get_all(d)).result == 81
+        assert _raw(s, remove(d)).result == 0
+        # A batch of reads is refused as a whole, with its last message.
+        assert _batch_result(s, _batch_read(d)) == 81
+        # Info commands: plain ones need nothing, truncate needs its privilege.
+        s.sendall(info_request("build", "truncate:namespace=test;set=s"))
+        text = recv_proto(s)[8:].decode()
+        assert text == "build\t8.1.2.0\ntruncate:namespace=test;set=s\tERROR:81:role violation\n"
+    with login(admin_emu, b"rw", OTHER_PW) as s:
+        assert _raw(s, put_int(d, b"a", 2)).result == 0
+        assert _raw(s, get_all(d)).bins == {b"a": 2}
+        assert _batch_result(s, _batch_read(d)) == 0
+        udf = msg(info2=0x01, fields=key_fields(d) + [field(30, b"m"), field(31, b"f")])
+        assert _raw(s, udf).result == 81
+    with login(admin_emu, b"scoped", OTHER_PW) as s:
+        assert _raw(s, get_all(d)).bins == {b"a": 2}
+        assert _raw(s, put_int(d, b"a", 3)).result == 0
+        assert _raw(s, get_all(d, ns=b"bar")).result == 81
+        other_set = msg(info1=0x03, fields=key_fields(d, set_name=b"t"))
+        assert _raw(s, other_set).result == 81
+
+
+def test_configured_roles(admin_emu):
+    # "reader" was configured with the read role only.
+    with login(admin_emu, b"reader", READER_PW) as s:
+        assert _raw(s, get_all(digest_for(1))).result == 2
+        assert _raw(s, put_int(digest_for(1), b"a", 1)).result == 81

@@ -550,3 +550,64 @@ def test_community_edition_does_not_support_security(client):
         with pytest.raises(ex.SecurityNotSupported) as info:
             call()
         assert info.value.code == 51
+
+
+# -- data commands by role ------------------------------------------------------------------
+
+
+def test_data_commands_follow_the_roles(admin, names, secured):
+    user, role = names
+    reader, writer, scoped, r = user(), user(), user(), role()
+    set_a, set_b = "adm-%s-a" % RUN_TAG, "adm-%s-b" % RUN_TAG
+    admin.admin_create_role(r, [{"code": aerospike.PRIV_READ_WRITE, "ns": NS, "set": set_a}])
+    admin.admin_create_user(reader, "pw", ["read"])
+    admin.admin_create_user(writer, "pw", ["write"])
+    admin.admin_create_user(scoped, "pw", [r])
+    key = (NS, set_a, "k")
+    admin.put(key, {"x": 1})
+    clients = [connect(secured, name, "pw") for name in (reader, writer, scoped)]
+    try:
+        rc, wc, sc = clients
+        assert rc.get(key)[2] == {"x": 1}
+        with pytest.raises(ex.RoleViolation) as info:
+            rc.put(key, {"x": 2})
+        assert info.value.code == 81
+        assert wc.put(key, {"x": 3}) == 0
+        with pytest.raises(ex.RoleViolation):
+            wc.get(key)
+        with pytest.raises(ex.RoleViolation):
+            wc.query(NS, set_a).results()
+        assert [rec[2] for rec in rc.query(NS, set_a).results()] == [{"x": 3}]
+        # A privilege scoped to a namespace and set allows that set only.
+        assert sc.put((NS, set_a, "s"), {"y": 1}) == 0
+        assert sc.get((NS, set_a, "s"))[2] == {"y": 1}
+        with pytest.raises(ex.RoleViolation):
+            sc.put((NS, set_b, "s"), {"y": 1})
+        # Granting a role takes effect for a logged-in user.
+        admin.admin_grant_roles(reader, ["read-write"])
+        assert rc.put(key, {"x": 4}) == 0
+    finally:
+        for c in clients:
+            c.close()
+
+
+@emulator_only
+def test_batch_truncate_and_udf_follow_the_roles(admin, names, secured):
+    user, _ = names
+    writer, reader = user(), user()
+    admin.admin_create_user(writer, "pw", ["write"])
+    admin.admin_create_user(reader, "pw", ["read-write"])
+    set_name = "adm-%s-c" % RUN_TAG
+    wc, rc = connect(secured, writer, "pw"), connect(secured, reader, "pw")
+    try:
+        # The batch is refused as a whole: every row stays without an answer.
+        batch = wc.batch_read([(NS, set_name, 1), (NS, set_name, 2)])
+        assert batch.result == 81
+        assert [b.result for b in batch.batch_records] == [-15, -15]
+        with pytest.raises(ex.RoleViolation):
+            rc.truncate(NS, set_name, 0)
+        with pytest.raises(ex.RoleViolation):
+            rc.apply((NS, set_name, 1), "no_module", "no_function", [])
+    finally:
+        wc.close()
+        rc.close()
