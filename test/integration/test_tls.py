@@ -291,6 +291,17 @@ def test_wrong_tls_name_fails_cleanly(cluster):
 # Tending over TLS
 
 
+def _writes_succeed(c, set_name):
+    """True once every partition is served: while the client holds a map that still names
+    a stopped node, some commands fail."""
+    try:
+        for i in range(30):
+            c.put((NS, set_name, i), {"i": i})
+    except ex.AerospikeError:
+        return False
+    return True
+
+
 @needs_emulator
 def test_stopped_node_is_dropped_and_found_again(certs, set_name):
     emu = start_emulator(certs, nodes=3)
@@ -299,10 +310,10 @@ def test_stopped_node_is_dropped_and_found_again(certs, set_name):
         wait_for(lambda: len(c.get_nodes()) == 3, "the client to see every node")
         emu.node(2).stop()
         wait_for(lambda: len(c.get_nodes()) == 2, "the client to drop the stopped node")
-        for i in range(30):
-            c.put((NS, set_name, i), {"i": i})
+        wait_for(lambda: _writes_succeed(c, set_name), "the client to use the new partition map")
         emu.node(2).restart()
         wait_for(lambda: len(c.get_nodes()) == 3, "the client to find the node again")
+        wait_for(lambda: _writes_succeed(c, set_name), "the client to use the rebalanced map")
         assert len(c.batch_read([(NS, set_name, i) for i in range(30)]).batch_records) == 30
         assert sum(emu.node(2).tls_sessions["versions"].values()) >= 2
     finally:
@@ -471,6 +482,12 @@ def test_mutual_tls_with_a_wrong_key_password(mutual, certs):
         keyfile=certs["client_key_encrypted"],
         keyfile_pw="wrong",
     )
+    refused(mutual.tls_seeds, tls, ex.TLSError)
+
+
+def test_encrypted_key_without_a_password_is_a_tls_error(mutual, certs):
+    # Never a prompt on the terminal.
+    tls = tls_config(mutual, certfile=certs["client_cert"], keyfile=certs["client_key_encrypted"])
     refused(mutual.tls_seeds, tls, ex.TLSError)
 
 

@@ -311,10 +311,15 @@ static int verify_callback(int ok, X509_STORE_CTX* store)
 
 /* ---- context --------------------------------------------------------------- */
 
+/* Gives OpenSSL keyfile_pw; without one an encrypted key fails to load
+ * (OpenSSL's default would ask on the terminal). */
 static int password_cb(char* buf, int size, int rwflag, void* userdata)
 {
 	(void)rwflag;
 	const char* pw = userdata;
+	if (!pw) {
+		return 0;
+	}
 	int n = (int)strlen(pw);
 	if (n > size) {
 		n = size;
@@ -332,18 +337,20 @@ static int load_client_cert(SSL_CTX* ctx, const as_tls_config* cfg, as_error* er
 		return as_error_set(err, AS_ERR_TLS, "tls: '%s' needs '%s' (mutual TLS)",
 			cfg->certfile ? "certfile" : "keyfile", cfg->certfile ? "keyfile" : "certfile");
 	}
+	char what[200];
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->certfile) != 1) {
-		return tls_error(err, "Failed to load certfile");
+		snprintf(what, sizeof(what), "Failed to load certfile %.150s", cfg->certfile);
+		return tls_error(err, what);
 	}
-	if (cfg->keyfile_pw) {
-		SSL_CTX_set_default_passwd_cb(ctx, password_cb);
-		SSL_CTX_set_default_passwd_cb_userdata(ctx, (void*)cfg->keyfile_pw);
-	}
+	SSL_CTX_set_default_passwd_cb(ctx, password_cb);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, (void*)cfg->keyfile_pw);
 	int ok = SSL_CTX_use_PrivateKey_file(ctx, cfg->keyfile, SSL_FILETYPE_PEM);
 	SSL_CTX_set_default_passwd_cb(ctx, NULL);
 	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (ok != 1) {
-		return tls_error(err, "Failed to load keyfile");
+		snprintf(what, sizeof(what), "Failed to load keyfile %.150s%s", cfg->keyfile,
+			cfg->keyfile_pw ? "" : " (no keyfile_pw)");
+		return tls_error(err, what);
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		return tls_error(err, "keyfile does not match certfile");
