@@ -113,12 +113,24 @@ def lua_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def module(client, lua_dir):
+def udf_client(seeds, lua_dir):
+    """A client whose lua user_path is the test's temp dir: udf_put copies each module
+    there (the reference client's default user_path is the working directory), and the
+    client-side stage of an aggregation loads the module from there."""
+    c = aerospike.client({"hosts": list(seeds), "lua": {"user_path": str(lua_dir)}})
+    if not c.is_connected():
+        c.connect()
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def module(udf_client, lua_dir):
     """The test module, registered for this file's tests and removed afterwards."""
-    assert client.udf_put(str(lua_dir / (MODULE + ".lua"))) == 0
+    assert udf_client.udf_put(str(lua_dir / (MODULE + ".lua"))) == 0
     yield MODULE
     try:
-        client.udf_remove(MODULE + ".lua")
+        udf_client.udf_remove(MODULE + ".lua")
     except ex.AerospikeError:
         pass
 
@@ -189,41 +201,41 @@ def test_udf_get_returns_the_source(client, module):
     assert client.udf_get(module + ".lua") == LUA
 
 
-def test_udf_put_again_and_remove(client, tmp_path):
+def test_udf_put_again_and_remove(udf_client, tmp_path):
     name = "it%s_other" % RUN_TAG
     path = tmp_path / (name + ".lua")
     path.write_text("function one(rec) return 1 end\n")
-    assert client.udf_put(str(path)) == 0
+    assert udf_client.udf_put(str(path)) == 0
     path.write_text("function one(rec) return 2 end\n")
-    assert client.udf_put(str(path)) == 0
-    assert client.udf_get(name + ".lua") == "function one(rec) return 2 end\n"
-    assert client.udf_remove(name + ".lua") == 0
-    assert name + ".lua" not in [m["name"] for m in client.udf_list()]
+    assert udf_client.udf_put(str(path)) == 0
+    assert udf_client.udf_get(name + ".lua") == "function one(rec) return 2 end\n"
+    assert udf_client.udf_remove(name + ".lua") == 0
+    assert name + ".lua" not in [m["name"] for m in udf_client.udf_list()]
     with pytest.raises(ex.UDFError):
-        client.udf_get(name + ".lua")
+        udf_client.udf_get(name + ".lua")
     with pytest.raises(ex.UDFError):
-        client.udf_remove(name + ".lua")
+        udf_client.udf_remove(name + ".lua")
 
 
-def test_udf_put_of_a_missing_file(client, tmp_path):
+def test_udf_put_of_a_missing_file(udf_client, tmp_path):
     with pytest.raises(ex.LuaFileNotFound):
-        client.udf_put(str(tmp_path / "nowhere.lua"))
+        udf_client.udf_put(str(tmp_path / "nowhere.lua"))
 
 
-def test_udf_put_of_a_module_that_does_not_compile(client, tmp_path):
+def test_udf_put_of_a_module_that_does_not_compile(udf_client, tmp_path):
     path = tmp_path / ("it%s_bad.lua" % RUN_TAG)
     path.write_text("function broken(\n")
     with pytest.raises(ex.UDFError) as info:
-        client.udf_put(str(path))
+        udf_client.udf_put(str(path))
     assert info.value.code == 100
-    assert path.name not in [m["name"] for m in client.udf_list()]
+    assert path.name not in [m["name"] for m in udf_client.udf_list()]
 
 
-def test_udf_put_compile_error_message_is_decoded(client, tmp_path):
+def test_udf_put_compile_error_message_is_decoded(udf_client, tmp_path):
     path = tmp_path / ("it%s_bad2.lua" % RUN_TAG)
     path.write_text("function broken(\n")
     with pytest.raises(ex.UDFError) as info:
-        client.udf_put(str(path))
+        udf_client.udf_put(str(path))
     # The server sends the compiler's message in base64; the client shows it decoded.
     assert "expected near" in info.value.msg
 
@@ -400,10 +412,12 @@ def test_query_execute_background_with_a_where(client, indexed_set, module, inde
 
 
 @pytest.fixture
-def lua_client(fresh_client, lua_dir, module):
-    """A client whose lua user_path holds the module, for the client-side reduce."""
-    c = fresh_client(lua={"user_path": str(lua_dir)})
-    return c.connect() if not c.is_connected() else c
+def lua_client(udf_client, module, lua_dir, monkeypatch):
+    """A client that finds the module for the client-side reduce. The reference client's
+    Lua settings are global, taken from the first client of the process (often one with
+    the default user_path, the working directory), so the test also runs in lua_dir."""
+    monkeypatch.chdir(lua_dir)
+    return udf_client
 
 
 our_client_only = pytest.mark.skipif(
