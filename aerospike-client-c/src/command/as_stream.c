@@ -65,7 +65,9 @@ static int reader_fill(reader* r, size_t need, as_error* err)
 			if (!grown) {
 				return as_error_set(err, AS_ERR_CLIENT, "Out of memory");
 			}
-			memcpy(grown, r->data + r->start, have);
+			if (have > 0) { /* r->data is NULL before the first fill */
+				memcpy(grown, r->data + r->start, have);
+			}
 			free(r->data);
 			r->data = grown;
 			r->cap = cap;
