@@ -9,7 +9,6 @@
 import base64
 import hashlib
 import json
-import logging
 import re
 
 from . import record
@@ -38,8 +37,6 @@ from .wire import (
     OP_READ,
     pack_op,
 )
-
-log = logging.getLogger("aerospike_emulator")
 
 try:  # Lua 5.4 as the server runs it; lupa is an optional dependency of the emulator.
     import lupa.lua54 as _lupa
