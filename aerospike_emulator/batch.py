@@ -3,25 +3,21 @@
 # and answers as the server does: rows packed back to back into type-3 protos of up to
 # 128 KiB, then a separate LAST message. server.py calls handle() for every batch request.
 
-import importlib
-import importlib.util
 import logging
 import struct
 
-from . import record
+from . import record, udf
 from .errors import (
     FILTERED_OUT,
     NAMESPACE,
     NOT_FOUND,
     OK,
     PARAMETER,
-    UDF_EXECUTION,
     UNKNOWN,
     AsError,
 )
 from .expressions import compile_filter
 from .storage import partition_id
-from .values import P_STRING
 from .wire import (
     F_BATCH,
     F_BATCH_WITH_SET,
@@ -31,12 +27,10 @@ from .wire import (
     F_UDF_FILENAME,
     I2_WRITE,
     I3_LAST,
-    OP_READ,
     T_MSG,
     Msg,
     ProtocolError,
     msg_body,
-    pack_op,
     parse_fields_ops,
     proto_header,
 )
@@ -66,10 +60,6 @@ _SOFT_RESULTS = (OK, NOT_FOUND, FILTERED_OUT)
 # info3 bits that an old-style row (flags 0x00) takes from the batch header: the SC read mode.
 _I3_SC_READ_BITS = 0xC0
 
-# The failure text of a UDF row whose module is not registered. The server's message for
-# this case comes from its Lua layer; this text is the one it is known to give, but no
-# recorded vector confirms it.
-UDF_MISSING_MODULE = b"UDF: Execution Error 1"
 
 _ROW_HEAD = struct.Struct(">I20sB")
 
@@ -243,24 +233,9 @@ def _execute(node, store, row, digest):
         return record.Result(NAMESPACE)
     try:
         if row.udf:
-            return _udf_row(node, store, row, digest)
+            return udf.apply_record(node, row.ns, digest, row.msg, row.fields)
         return record.run(store, row.ns, digest, row.msg, row.fields)
     except Exception:  # noqa: BLE001 - one bad row must not take the node down
         log.exception("batch row failed on node %s", node.name)
         return record.Result(UNKNOWN)
 
-
-def _udf_row(node, store, row, digest):
-    # A record-UDF row (fields 30/31/32). When the UDF module of the emulator exists and
-    # offers apply_record(node, ns, digest, msg, fields) -> record.Result, the row goes
-    # there; until then every module counts as not registered, and the row fails the way
-    # the server fails a call into a missing module: result 100 with a FAILURE bin.
-    if importlib.util.find_spec("aerospike_emulator.udf") is not None:
-        udf = importlib.import_module("aerospike_emulator.udf")
-        apply_record = getattr(udf, "apply_record", None)
-        if apply_record is not None:
-            return apply_record(node, row.ns, digest, row.msg, row.fields)
-    rec = store.get(row.ns, digest)
-    gen, void_time = (rec.gen, rec.void_time) if rec is not None else (0, 0)
-    failure = pack_op(OP_READ, P_STRING, b"FAILURE", UDF_MISSING_MODULE)
-    return record.Result(UDF_EXECUTION, gen, void_time, failure, 1)

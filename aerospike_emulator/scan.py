@@ -3,23 +3,19 @@
 # frames the answer as the server does, and runs background jobs (ops, or a UDF) before
 # answering with one LAST message. server.py calls handle() for every such request.
 
-import importlib
-import importlib.util
 import logging
 
-from . import jobs, record, scanreq
+from . import jobs, record, scanreq, udf
 from .errors import (
     OK,
     PARAMETER,
     QUERY_ABORTED,
-    UDF_EXECUTION,
     UNAVAILABLE,
     UNKNOWN,
     AsError,
 )
 from .ops import OpContext, apply_op
 from .storage import partition_id
-from .values import P_STRING
 from .wire import (
     F_DIGEST,
     F_KEY,
@@ -48,8 +44,6 @@ F_BVAL = 15
 # pending one has grown past this size.
 CHUNK_LIMIT = 1024 * 1024
 
-# The failure text of a UDF job whose module the emulator cannot run (see batch.py).
-UDF_MISSING_MODULE = b"UDF: Execution Error 1"
 
 
 def handle(node, msg):
@@ -320,7 +314,6 @@ def _background(node, req, msg, index, job):
             else:
                 job.failed += 1
         return
-    apply_record = _udf_hook("apply_record")
     for k in (30, 31, 32):
         if k in msg.fields:
             fields[k] = msg.fields[k]
@@ -328,36 +321,18 @@ def _background(node, req, msg, index, job):
     for digest, _rec in targets:
         if job.abort_code:
             break
-        if apply_record is None:
-            job.failed += 1
-            continue
-        res = apply_record(node, ns, digest, umsg, fields)
+        res = udf.apply_record(node, ns, digest, umsg, fields)
         if res.code == OK:
             job.succeeded += 1
         else:
             job.failed += 1
 
 
-def _udf_hook(name):
-    # A function of the emulator's UDF module, or None while that module does not exist.
-    if importlib.util.find_spec("aerospike_emulator.udf") is None:
-        return None
-    return getattr(importlib.import_module("aerospike_emulator.udf"), name, None)
-
-
 def _aggregation(node, req, msg, index, job):
-    # Stream-UDF aggregation. The UDF module, once it exists, runs the Lua stages through
-    # aggregate(node, ns, msg, records) -> list of (code, ops bytes, n_ops), each answered
-    # as a record without fields; until then the module counts as not registered and the
-    # query fails the way a UDF call into a missing module does: one message with result
-    # 100 and a FAILURE bin.
-    aggregate = _udf_hook("aggregate")
-    if aggregate is None:
-        failure = pack_op(OP_READ, P_STRING, b"FAILURE", UDF_MISSING_MODULE)
-        body = msg_body(UDF_EXECUTION, ops=failure, n_ops=1)
-        return proto_header(T_MSG, len(body)) + body
+    # Stream-UDF aggregation: udf.aggregate runs the Lua stages up to the first reduce;
+    # each of its results is answered as a record without fields.
     stream = _Stream()
-    for code, ops, n_ops in aggregate(node, req.ns, msg, _targets(node, req, index, job)):
+    for code, ops, n_ops in udf.aggregate(node, req.ns, msg, _targets(node, req, index, job)):
         stream.add(msg_body(code, ops=ops, n_ops=n_ops))
         stream.flush()
     return stream.finish(OK)

@@ -183,6 +183,12 @@ TEST(info_error_detection)
 	ASSERT_EQ(as_info_check_error(nocode, strlen(nocode), &err), 1);
 	const char* udf = "udf-put:filename=a.lua\terror=compile_error;file=a.lua\n";
 	ASSERT_EQ(as_info_check_error(udf, strlen(udf), &err), 100);
+	ASSERT_STR_EQ(err.message, "error=compile_error;file=a.lua");
+	/* The compiler's message comes in base64 and is shown decoded. */
+	const char* compile =
+		"udf-put:filename=b.lua\terror=compile_error;file=b.lua;line=2;message=YjoyOiBvb3Bz\n";
+	ASSERT_EQ(as_info_check_error(compile, strlen(compile), &err), 100);
+	ASSERT_STR_EQ(err.message, "error=compile_error;file=b.lua;line=2;message=b:2: oops");
 	const char* fail = "x\tFAIL:22:forbidden\n";
 	ASSERT_EQ(as_info_check_error(fail, strlen(fail), &err), 22);
 }

@@ -383,7 +383,8 @@ class Client(_core.Client):
         raise exception.UDFNotFound(1301, f"UDF module {module} not found", None, None, False)
 
     def udf_list(self, policy=None):
-        """[{'name', 'hash', 'type'}] of the registered UDF modules."""
+        """[{'name', 'hash', 'type', 'content'}] of the registered UDF modules
+        (content is empty: udf_get() reads a module's source)."""
         reply = _strip_name(self._info_node(None, "udf-list", _timeout(policy))).strip()
         modules = []
         for entry in filter(None, reply.split(";")):
@@ -391,7 +392,7 @@ class Client(_core.Client):
             if "filename" in fields:
                 modules.append({"name": fields["filename"],
                                 "hash": bytearray(fields.get("hash", "").encode()),
-                                "type": 0})
+                                "type": 0, "content": bytearray()})
         return modules
 
     def _wait_udf(self, name, timeout):

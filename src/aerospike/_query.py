@@ -491,7 +491,7 @@ def job_info(client, job_id, module, timeout):
         raise _param("job_id must be an integer")
     if module not in ("scan", "query"):
         raise _param("module must be aerospike.JOB_SCAN or aerospike.JOB_QUERY")
-    status, read, progress = JOB_COMPLETED, 0, 100
+    status, read, progress = JOB_COMPLETED, 0, None
     nodes = [n[0] for n in client._nodes()]
     if not nodes:
         return {"status": JOB_UNDEF, "records_read": 0, "progress_pct": 0}
@@ -507,12 +507,10 @@ def job_info(client, job_id, module, timeout):
         if word.startswith(("active", "in-progress")):
             status = JOB_INPROGRESS
         read += int(fields.get("recs-succeeded", fields.get("recs-read", 0)) or 0)
-        pct = fields.get("job-progress")
-        if pct is not None:
-            progress = min(progress, int(float(pct)))
-    if status == JOB_COMPLETED:
-        progress = 100
-    return {"status": status, "records_read": read, "progress_pct": progress}
+        pct = int(float(fields.get("job-progress", 0) or 0))
+        progress = pct if progress is None else min(progress, pct)
+    # A job no node knows (finished long ago, or never started) is complete at 0%.
+    return {"status": status, "records_read": read, "progress_pct": progress or 0}
 
 
 def _job_fields(reply):

@@ -34,16 +34,7 @@ RUN_TAG = uuid.uuid4().hex[:6]
 # The known bugs of our client, by test id (file::test, parametrised ids allowed). Each
 # entry marks the test as an expected failure only when our client is under test; the
 # reference client must always pass it. Keep this the only place where xfail is used.
-KNOWN_BUGS = {
-    "test_udf.py::test_udf_list_entries_have_the_reference_keys": (
-        "udf_list() entries lack the 'content' key (the reference gives "
-        "{'name', 'hash', 'type', 'content': bytearray(b'')})"
-    ),
-    "test_udf.py::test_udf_put_compile_error_message_is_decoded": (
-        "a udf-put compile error shows the server's text without 'error=' and with the "
-        "message= part still base64; the reference decodes it (protocol.md 2a)"
-    ),
-}
+KNOWN_BUGS = {}
 
 
 def known_bug(reason):

@@ -227,6 +227,10 @@ def test_job_info_combines_the_nodes():
     info = _query.job_info(client, 5, aerospike.JOB_SCAN, 1000)
     assert info == {"status": aerospike.JOB_STATUS_COMPLETED, "records_read": 4,
                     "progress_pct": 100}
+    client.info["B"] = client.info["A"]
+    info = _query.job_info(client, 5, aerospike.JOB_SCAN, 1000)
+    assert info == {"status": aerospike.JOB_STATUS_COMPLETED, "records_read": 0,
+                    "progress_pct": 0}
     with pytest.raises(exception.ParamError):
         _query.job_info(client, 5, "nope", 1000)
 

@@ -1,4 +1,5 @@
 /* as_info.c: info request framing and reply parsing (see as_info.h). */
+#include <aerospike/as_crypto.h>
 #include <aerospike/as_info.h>
 #include <aerospike/as_proto.h>
 #include <stdlib.h>
@@ -91,6 +92,36 @@ static int parse_coded(const char* p, const char* end, as_error* err)
 	return code;
 }
 
+/* A UDF error value, "error=<reason>[;file=F;line=N;message=<b64>]": the
+ * message is given as the reference client shows it, with the compiler's
+ * message decoded. */
+static int udf_error(const char* text, const char* end, as_error* err)
+{
+	const char* stop = memchr(text, '\n', (size_t)(end - text));
+	if (!stop) {
+		stop = end;
+	}
+	const char* msg = NULL;
+	for (const char* q = text; q + 8 <= stop; q++) {
+		if ((q == text || q[-1] == ';') && memcmp(q, "message=", 8) == 0) {
+			msg = q + 8;
+			break;
+		}
+	}
+	uint8_t decoded[192];
+	size_t n = 0;
+	const char* msg_end = msg ? memchr(msg, ';', (size_t)(stop - msg)) : NULL;
+	if (!msg_end) {
+		msg_end = stop;
+	}
+	if (msg && (size_t)(msg_end - msg) / 4 * 3 <= sizeof(decoded) &&
+		as_base64_decode(msg, (size_t)(msg_end - msg), decoded, &n)) {
+		return as_error_set(err, AS_ERR_UDF, "%.*s%.*s%.*s", (int)(msg - text), text, (int)n,
+			(const char*)decoded, (int)(stop - msg_end), msg_end);
+	}
+	return as_error_set(err, AS_ERR_UDF, "%.*s", (int)(stop - text), text);
+}
+
 int as_info_check_error(const char* reply, size_t len, as_error* err)
 {
 	const char* end = reply + len;
@@ -109,13 +140,7 @@ int as_info_check_error(const char* reply, size_t len, as_error* err)
 			return parse_coded(p + 6, end, err);
 		}
 		if (rest >= 6 && memcmp(p + 1, "error=", 6) == 0) {
-			const char* msg = p + 7;
-			const char* stop = memchr(msg, '\n', (size_t)(end - msg));
-			if (!stop) {
-				stop = end;
-			}
-			as_error_set(err, AS_ERR_UDF, "%.*s", (int)(stop - msg), msg);
-			return AS_ERR_UDF;
+			return udf_error(p + 1, end, err);
 		}
 	}
 	return 0;
