@@ -442,15 +442,6 @@ class Query(_Job):
             spec.update(self._where)
         return spec
 
-    def _policy_int(self, policy, key, fallback):
-        """An integer of the call's policy, else of the client's config."""
-        if key in policy:
-            value = policy[key]
-        else:
-            default = getattr(self._client, "_policy_default", None)
-            value = default(self._kind, key, fallback) if default else fallback
-        return _check_int(value, f"policy: '{key}'")
-
     def _max_records(self, policy):
         return _check_int(policy.get("max_records", self.max_records), "max_records")
 

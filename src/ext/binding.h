@@ -160,6 +160,10 @@ typedef struct value_ctx {
 /* Packs a Python value as msgpack (CDT element form). */
 bool pack_value(as_buf* b, PyObject* v, const value_ctx* vc);
 
+/* The bytes of a bytes, bytearray or str (UTF-8) object; false for any
+ * other type, or with an exception set when a str cannot be encoded. */
+bool bytes_view(PyObject* o, const char** data, Py_ssize_t* len);
+
 /* Writes a bin value as an op's particle: returns the particle type through
  * *ptype and appends the value bytes. False with an exception set. */
 bool pack_particle(as_buf* b, PyObject* v, uint8_t* ptype, const value_ctx* vc);

@@ -74,15 +74,7 @@ bool bit_hll_arg(as_buf* b, PyObject* op, int arg, const value_ctx* vc)
 		}
 		const char* data;
 		Py_ssize_t len;
-		if (PyBytes_Check(v)) {
-			data = PyBytes_AS_STRING(v);
-			len = PyBytes_GET_SIZE(v);
-		}
-		else if (PyByteArray_Check(v)) {
-			data = PyByteArray_AS_STRING(v);
-			len = PyByteArray_GET_SIZE(v);
-		}
-		else {
+		if (PyUnicode_Check(v) || !bytes_view(v, &data, &len)) {
 			raise_param("value must be bytes or bytearray");
 			return false;
 		}

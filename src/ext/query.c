@@ -54,22 +54,10 @@ static bool put_range_value(as_buf* b, PyObject* v, int datatype)
 	}
 	const char* data;
 	Py_ssize_t len;
-	if (PyUnicode_Check(v)) {
-		data = PyUnicode_AsUTF8AndSize(v, &len);
-	}
-	else if (PyBytes_Check(v)) {
-		data = PyBytes_AS_STRING(v);
-		len = PyBytes_GET_SIZE(v);
-	}
-	else if (PyByteArray_Check(v)) {
-		data = PyByteArray_AS_STRING(v);
-		len = PyByteArray_GET_SIZE(v);
-	}
-	else {
-		raise_param("predicate value has an unsupported type");
-		return false;
-	}
-	if (!data) {
+	if (!bytes_view(v, &data, &len)) {
+		if (!PyErr_Occurred()) {
+			raise_param("predicate value has an unsupported type");
+		}
 		return false;
 	}
 	as_buf_put_u32be(b, (uint32_t)len);

@@ -52,7 +52,7 @@ static PyObject* serialize(PyObject* v, const value_ctx* vc)
 	return out;
 }
 
-static bool bytes_view(PyObject* o, const char** data, Py_ssize_t* len)
+bool bytes_view(PyObject* o, const char** data, Py_ssize_t* len)
 {
 	if (PyBytes_Check(o)) {
 		*data = PyBytes_AS_STRING(o);

@@ -5,6 +5,7 @@
 
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -85,6 +86,28 @@ def server():
         yield emu
     finally:
         emu.stop()
+
+
+def own_emulator(server, **options):
+    """A module's own emulator (several nodes, replication, ...), started for a module-scoped
+    fixture to yield from and stopped after it; skips on a real cluster."""
+    if getattr(server, "external", False):
+        pytest.skip("needs an emulator of its own (node controls, topology)")
+    emu = Emulator(port=0, process=True, **options)
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+def client_of(emu, nodes):
+    """A client seeded with the first node only, once it has found `nodes` nodes."""
+    c = aerospike.client({"hosts": [emu.seeds[0]]})
+    deadline = time.time() + 10
+    while len(c.get_nodes()) < nodes and time.time() < deadline:
+        time.sleep(0.05)
+    return c
 
 
 @pytest.fixture(scope="session")

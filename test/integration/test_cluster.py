@@ -9,10 +9,9 @@ import pytest
 
 import aerospike
 from aerospike import exception as ex
-from aerospike_emulator import Emulator
 from aerospike_helpers.operations import operations as op
 
-from .conftest import NS, RUN_TAG
+from .conftest import NS, RUN_TAG, own_emulator
 
 NODES = 3
 SETTLE = 10.0  # seconds allowed for the client's tending to notice a change
@@ -20,14 +19,7 @@ SETTLE = 10.0  # seconds allowed for the client's tending to notice a change
 
 @pytest.fixture(scope="module")
 def cluster(server):
-    if getattr(server, "external", False):
-        pytest.skip("needs the emulator's node controls")
-    emu = Emulator(port=0, nodes=NODES, process=True)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    yield from own_emulator(server, nodes=NODES)
 
 
 @pytest.fixture

@@ -3,37 +3,25 @@
 # reads and all writes stay on the master, ANY spreads reads over both copies and never
 # over a node without one. Skipped on a real cluster (it needs node controls).
 
-import time
 
 import pytest
 
 import aerospike
 from aerospike import exception as ex
-from aerospike_emulator import Emulator
 
-from .conftest import NS, RUN_TAG
+from .conftest import NS, RUN_TAG, client_of, own_emulator
 
 NODES = 3
 
 
 @pytest.fixture(scope="module")
 def rf2(server):
-    if getattr(server, "external", False):
-        pytest.skip("needs the emulator's node controls")
-    emu = Emulator(port=0, nodes=NODES, replication_factor=2, process=True)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    yield from own_emulator(server, nodes=NODES, replication_factor=2)
 
 
 @pytest.fixture
 def rc(rf2):
-    c = aerospike.client({"hosts": [rf2.seeds[0]]})
-    deadline = time.time() + 10
-    while len(c.get_nodes()) < NODES and time.time() < deadline:
-        time.sleep(0.05)
+    c = client_of(rf2, NODES)
     yield c
     c.close()
     for i in range(NODES):

@@ -15,7 +15,7 @@ from aerospike_helpers import cdt_ctx
 from aerospike_helpers.expressions import base as exp
 from aerospike_helpers.operations import operations as op
 
-from .conftest import NS, RUN_TAG
+from .conftest import NS, RUN_TAG, client_of, own_emulator
 
 N = 30
 
@@ -266,24 +266,12 @@ def test_bad_query_arguments(client, keys, stored):
 
 @pytest.fixture(scope="module")
 def cluster(server):
-    if getattr(server, "external", False):
-        pytest.skip("needs an emulator cluster of its own")
-    from aerospike_emulator import Emulator
-
-    emu = Emulator(port=0, nodes=3, process=True)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    yield from own_emulator(server, nodes=3)
 
 
 @pytest.fixture
 def cc(cluster):
-    c = aerospike.client({"hosts": [cluster.seeds[0]]})
-    deadline = time.time() + 10
-    while len(c.get_nodes()) < 3 and time.time() < deadline:
-        time.sleep(0.05)
+    c = client_of(cluster, 3)
     yield c
     c.close()
 
