@@ -44,35 +44,51 @@ static bool run(ClientObject* self, const as_buf* req, const as_admin_policy* ap
 	return true;
 }
 
-/* Runs a command that answers with a result only; returns 0 or NULL. */
-static PyObject* run_command(ClientObject* self, as_buf* req, int enc_rc, as_error* enc_err,
+/* A request being encoded: its buffer (on the stack while it fits) and
+ * the encoder's error. */
+typedef struct {
+	uint8_t stack[512];
+	as_buf buf;
+	as_error err;
+} admin_req;
+
+static as_buf* admin_req_start(admin_req* r)
+{
+	as_buf_init(&r->buf, r->stack, sizeof(r->stack));
+	as_error_reset(&r->err);
+	return &r->buf;
+}
+
+/* Runs a command that answers with a result only (enc_rc: the encoder's
+ * result); returns 0 or NULL. */
+static PyObject* run_command(ClientObject* self, admin_req* r, int enc_rc,
 	const as_admin_policy* ap)
 {
 	if (enc_rc != 0) {
-		as_buf_destroy(req);
-		return raise_error(enc_err);
+		as_buf_destroy(&r->buf);
+		return raise_error(&r->err);
 	}
 	as_buf resp;
 	as_buf_init(&resp, NULL, 0);
-	bool ok = run(self, req, ap, &resp, NULL, NULL);
+	bool ok = run(self, &r->buf, ap, &resp, NULL, NULL);
 	as_buf_destroy(&resp);
-	as_buf_destroy(req);
+	as_buf_destroy(&r->buf);
 	return ok ? PyLong_FromLong(0) : NULL;
 }
 
 /* Runs a query and collects its records; NULL with the exception raised. */
-static PyObject* run_query(ClientObject* self, as_buf* req, int enc_rc, as_error* enc_err,
-	as_admin_policy* ap, bool users, admin_collect* c, int missing_code)
+static PyObject* run_query(ClientObject* self, admin_req* r, int enc_rc, as_admin_policy* ap,
+	bool users, admin_collect* c, int missing_code)
 {
 	if (enc_rc != 0) {
-		as_buf_destroy(req);
-		return raise_error(enc_err);
+		as_buf_destroy(&r->buf);
+		return raise_error(&r->err);
 	}
 	ap->query = true;
 	as_buf resp;
 	as_buf_init(&resp, NULL, 0);
-	bool ok = run(self, req, ap, &resp, NULL, NULL);
-	as_buf_destroy(req);
+	bool ok = run(self, &r->buf, ap, &resp, NULL, NULL);
+	as_buf_destroy(&r->buf);
 	if (ok && c->by_name) {
 		c->out = PyDict_New();
 		ok = c->out != NULL;
@@ -124,14 +140,11 @@ PyObject* client_admin_create_user(ClientObject* self, PyObject* args, PyObject*
 			"Roles should be a list of strings", &roles)) {
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_create_user(&req, user, hash, roles.items, roles.n, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_create_user(req, user, hash, roles.items, roles.n, &r.err);
 	PyMem_Free(roles.items);
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_create_pki_user(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -162,15 +175,12 @@ PyObject* client_admin_create_pki_user(ClientObject* self, PyObject* args, PyObj
 		PyMem_Free(roles.items);
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_create_user(&req, user, hash, roles.items, roles.n, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_create_user(req, user, hash, roles.items, roles.n, &r.err);
 	PyMem_Free(roles.items);
 	ap.min_version = AS_ADMIN_PKI_MIN_VERSION;
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_drop_user(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -189,13 +199,10 @@ PyObject* client_admin_drop_user(ClientObject* self, PyObject* args, PyObject* k
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[256];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_drop_user(&req, user, &err);
-	return run_command(self, &req, rc, &err, &ap);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_drop_user(req, user, &r.err);
+	return run_command(self, &r, rc, &ap);
 }
 
 /* set_password and change_password: the new hash also becomes the
@@ -222,23 +229,20 @@ static PyObject* password_command(ClientObject* self, PyObject* args, PyObject* 
 		/* The old password is the one this client logged in with. */
 		return raise_param("Current hashed password is invalid");
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = change ? as_admin_change_password(&req, user, self->cfg.password_hash, hash, &err)
-					: as_admin_set_password(&req, user, hash, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = change ? as_admin_change_password(req, user, self->cfg.password_hash, hash, &r.err)
+					: as_admin_set_password(req, user, hash, &r.err);
 	if (rc != 0) {
-		as_buf_destroy(&req);
-		return raise_error(&err);
+		as_buf_destroy(req);
+		return raise_error(&r.err);
 	}
 	bool own = self->cfg.user && strcmp(self->cfg.user, user) == 0;
 	as_buf resp;
 	as_buf_init(&resp, NULL, 0);
-	bool ok = run(self, &req, &ap, &resp, user, own ? hash : NULL);
+	bool ok = run(self, req, &ap, &resp, user, own ? hash : NULL);
 	as_buf_destroy(&resp);
-	as_buf_destroy(&req);
+	as_buf_destroy(req);
 	if (!ok) {
 		return NULL;
 	}
@@ -283,15 +287,12 @@ static PyObject* roles_command(ClientObject* self, PyObject* args, PyObject* kwa
 			"Roles should be a list of strings", &roles)) {
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = grant ? as_admin_grant_roles(&req, user, roles.items, roles.n, &err)
-				   : as_admin_revoke_roles(&req, user, roles.items, roles.n, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = grant ? as_admin_grant_roles(req, user, roles.items, roles.n, &r.err)
+				   : as_admin_revoke_roles(req, user, roles.items, roles.n, &r.err);
 	PyMem_Free(roles.items);
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_grant_roles(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -318,14 +319,11 @@ PyObject* client_admin_query_user_info(ClientObject* self, PyObject* args, PyObj
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[256];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_query_users(&req, user, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_query_users(req, user, &r.err);
 	admin_collect c = {NULL, false, false};
-	return run_query(self, &req, rc, &err, &ap, true, &c, 60);
+	return run_query(self, &r, rc, &ap, true, &c, 60);
 }
 
 PyObject* client_admin_query_users_info(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -337,14 +335,11 @@ PyObject* client_admin_query_users_info(ClientObject* self, PyObject* args, PyOb
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[64];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_query_users(&req, NULL, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_query_users(req, NULL, &r.err);
 	admin_collect c = {NULL, true, false};
-	return run_query(self, &req, rc, &err, &ap, true, &c, 60);
+	return run_query(self, &r, rc, &ap, true, &c, 60);
 }
 
 /* ---- roles --------------------------------------------------------------------- */
@@ -383,16 +378,13 @@ PyObject* client_admin_create_role(ClientObject* self, PyObject* args, PyObject*
 		PyMem_Free(privs);
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_create_role(&req, role, privs, n_privs, wl.items, wl.n, read_quota,
-		write_quota, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_create_role(req, role, privs, n_privs, wl.items, wl.n, read_quota,
+		write_quota, &r.err);
 	PyMem_Free(privs);
 	PyMem_Free(wl.items);
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_drop_role(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -407,13 +399,10 @@ PyObject* client_admin_drop_role(ClientObject* self, PyObject* args, PyObject* k
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[256];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_drop_role(&req, role, &err);
-	return run_command(self, &req, rc, &err, &ap);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_drop_role(req, role, &r.err);
+	return run_command(self, &r, rc, &ap);
 }
 
 static PyObject* privileges_command(ClientObject* self, PyObject* args, PyObject* kwargs,
@@ -435,15 +424,12 @@ static PyObject* privileges_command(ClientObject* self, PyObject* args, PyObject
 	if (!admin_privileges_parse(py_privs, &privs, &n_privs)) {
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = grant ? as_admin_grant_privileges(&req, role, privs, n_privs, &err)
-				   : as_admin_revoke_privileges(&req, role, privs, n_privs, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = grant ? as_admin_grant_privileges(req, role, privs, n_privs, &r.err)
+				   : as_admin_revoke_privileges(req, role, privs, n_privs, &r.err);
 	PyMem_Free(privs);
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_grant_privileges(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -475,14 +461,11 @@ PyObject* client_admin_set_whitelist(ClientObject* self, PyObject* args, PyObjec
 			"Whitelist must be a list of IP strings, or None.", &wl)) {
 		return NULL;
 	}
-	uint8_t stack[512];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_set_whitelist(&req, role, wl.items, wl.n, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_set_whitelist(req, role, wl.items, wl.n, &r.err);
 	PyMem_Free(wl.items);
-	return run_command(self, &req, rc, &err, &ap);
+	return run_command(self, &r, rc, &ap);
 }
 
 PyObject* client_admin_set_quotas(ClientObject* self, PyObject* args, PyObject* kwargs)
@@ -501,13 +484,10 @@ PyObject* client_admin_set_quotas(ClientObject* self, PyObject* args, PyObject* 
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[256];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_set_quotas(&req, role, read_quota, write_quota, &err);
-	return run_command(self, &req, rc, &err, &ap);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_set_quotas(req, role, read_quota, write_quota, &r.err);
+	return run_command(self, &r, rc, &ap);
 }
 
 /* admin_get_role / admin_query_role: one role as a Role dict or as its
@@ -525,14 +505,11 @@ static PyObject* one_role(ClientObject* self, PyObject* args, PyObject* kwargs, 
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[256];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_query_roles(&req, role, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_query_roles(req, role, &r.err);
 	admin_collect c = {NULL, false, privileges};
-	return run_query(self, &req, rc, &err, &ap, false, &c, 70);
+	return run_query(self, &r, rc, &ap, false, &c, 70);
 }
 
 /* admin_get_roles / admin_query_roles: every role, keyed by name. */
@@ -546,14 +523,11 @@ static PyObject* all_roles(ClientObject* self, PyObject* args, PyObject* kwargs,
 		!admin_policy_parse(self, py_pol, &ap)) {
 		return NULL;
 	}
-	uint8_t stack[64];
-	as_buf req;
-	as_buf_init(&req, stack, sizeof(stack));
-	as_error err;
-	as_error_reset(&err);
-	int rc = as_admin_query_roles(&req, NULL, &err);
+	admin_req r;
+	as_buf* req = admin_req_start(&r);
+	int rc = as_admin_query_roles(req, NULL, &r.err);
 	admin_collect c = {NULL, true, privileges};
-	return run_query(self, &req, rc, &err, &ap, false, &c, 70);
+	return run_query(self, &r, rc, &ap, false, &c, 70);
 }
 
 PyObject* client_admin_get_role(ClientObject* self, PyObject* args, PyObject* kwargs)
