@@ -91,6 +91,11 @@ class NodeControl:
         self._do("close_connections")
 
     @property
+    def user_agents(self):
+        """The user agents clients told this node ("1,python-19.3.0,<app_id>"), with counts."""
+        return self._do("user_agents")
+
+    @property
     def tls_sessions(self):
         """TLS connections accepted so far, counted by protocol version, by cipher and by
         client certificate CN (empty dicts without TLS)."""
@@ -468,6 +473,7 @@ _NODE_OPS = {
     "clear_faults": lambda emu, node: node.faults.clear(),
     "close_connections": _close_connections,
     "tls_sessions": lambda emu, node: {k: dict(v) for k, v in node.tls_sessions.items()},
+    "user_agents": lambda emu, node: dict(node.user_agents),
 }
 
 

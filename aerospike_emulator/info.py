@@ -2,6 +2,7 @@
 # `command\tvalue\n` lines (protocol.md section 2). server.py calls handle_info(); sindex.py,
 # udf.py and jobs.py add their own commands to COMMANDS through register().
 
+import base64
 import importlib
 import logging
 
@@ -180,6 +181,12 @@ def _cluster_name(node, name, args, params):
 
 @register("user-agent-set")
 def _user_agent(node, name, args, params):
+    # Clients of servers 8.1+ tell "1,<lang>-<version>,<app id>" once per node, in base64.
+    try:
+        agent = base64.b64decode(params.get("value", ""), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return "ERROR:4:invalid user agent"
+    node.user_agents[agent] = node.user_agents.get(agent, 0) + 1
     return "ok"
 
 

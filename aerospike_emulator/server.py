@@ -178,6 +178,7 @@ class Node:
         self.peers_generation = 1
         self.counters = {"requests": 0, "proxied": 0, "info": 0, "reads": 0, "writes": 0}
         self.tls_sessions = {"versions": {}, "ciphers": {}, "client_certs": {}}
+        self.user_agents = {}  # decoded user-agent-set values -> times told
 
     # -- lifecycle (runs on the event loop) ------------------------------------------
 

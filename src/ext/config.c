@@ -275,6 +275,36 @@ static bool parse_policies(ClientObject* self, PyObject* pols)
 	return true;
 }
 
+/* The user agent the cluster tells servers 8.1+: "1,python-<version>,<app_id>"
+ * ("not-set" without an app_id), as the reference client sends it. */
+static bool user_agent(as_cluster_config* c, PyObject* app_id)
+{
+	PyObject* module = PyImport_ImportModule("aerospike");
+	PyObject* version = module ? PyObject_GetAttrString(module, "__version__") : NULL;
+	Py_XDECREF(module);
+	if (!version) {
+		PyErr_Clear();
+	}
+	const char* v = version && PyUnicode_Check(version) ? PyUnicode_AsUTF8(version) : "unknown";
+	const char* app = app_id && app_id != Py_None ? PyUnicode_AsUTF8(app_id) : "not-set";
+	if (!v || !app) {
+		Py_XDECREF(version);
+		return false;
+	}
+	size_t len = strlen(v) + strlen(app) + 16;
+	free(c->user_agent);
+	c->user_agent = malloc(len);
+	if (c->user_agent) {
+		snprintf(c->user_agent, len, "1,python-%s,%s", v, app);
+	}
+	Py_XDECREF(version);
+	if (!c->user_agent) {
+		PyErr_NoMemory();
+		return false;
+	}
+	return true;
+}
+
 static bool parse_serialization(ClientObject* self, PyObject* ser)
 {
 	if (!ser || ser == Py_None) {
@@ -361,6 +391,9 @@ bool config_parse(ClientObject* self, PyObject* config)
 	PyObject* app_id = PyDict_GetItemString(config, "app_id");
 	if (app_id && app_id != Py_None && !PyUnicode_Check(app_id)) {
 		raise_param("config: 'app_id' must be a string");
+		return false;
+	}
+	if (!user_agent(c, app_id)) {
 		return false;
 	}
 	PyObject* lua = PyDict_GetItemString(config, "lua");

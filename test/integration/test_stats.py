@@ -53,3 +53,12 @@ def test_set_xdr_filter_is_refused_without_xdr(client, emulator):
         client.set_xdr_filter("dc1", "test", exp.Eq(exp.IntBin("a"), 1).compile())
     with pytest.raises(ex.AerospikeError):
         client.set_xdr_filter("dc1", "test", None)
+
+
+def test_user_agent_is_told_once_per_node(fresh_client, emulator):
+    before = emulator.node(0).user_agents
+    fresh_client(app_id="it-user-agent")
+    fresh_client()
+    after = emulator.node(0).user_agents
+    for agent in ("1,python-19.3.0,it-user-agent", "1,python-19.3.0,not-set"):
+        assert after.get(agent, 0) == before.get(agent, 0) + 1

@@ -48,6 +48,7 @@ typedef struct as_cluster_config {
 	char* cluster_name;
 	char* user;
 	char* password_hash; /* bcrypt of the password, computed by the caller */
+	char* user_agent;	 /* "1,<lang>-<version>,<app id>", told to nodes of server 8.1+ */
 	bool use_services_alternate;
 	bool fail_if_seed_unreachable; /* connect fails when any seed is unreachable */
 	bool tls_enable;

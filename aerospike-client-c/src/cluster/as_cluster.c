@@ -6,6 +6,7 @@
  */
 #include "as_cluster_internal.h"
 #include <aerospike/as_admin.h>
+#include <aerospike/as_crypto.h>
 #include <aerospike/as_proto.h>
 #include <aerospike/as_info.h>
 #include <aerospike/as_log.h>
@@ -38,6 +39,7 @@ static void config_copy(as_cluster_config* dst, const as_cluster_config* src)
 	dst->cluster_name = dup_or_null(src->cluster_name);
 	dst->user = dup_or_null(src->user);
 	dst->password_hash = dup_or_null(src->password_hash);
+	dst->user_agent = dup_or_null(src->user_agent);
 	dst->tls.cafile = dup_or_null(src->tls.cafile);
 	dst->tls.capath = dup_or_null(src->tls.capath);
 	dst->tls.protocols = dup_or_null(src->tls.protocols);
@@ -64,6 +66,7 @@ void as_cluster_config_destroy(as_cluster_config* cfg)
 	free(cfg->cluster_name);
 	free(cfg->user);
 	free(cfg->password_hash);
+	free(cfg->user_agent);
 	free((char*)cfg->tls.cafile);
 	free((char*)cfg->tls.capath);
 	free((char*)cfg->tls.protocols);
@@ -211,6 +214,38 @@ static bool value_of(const as_buf* resp, const char* name, char* out, size_t cap
 	return true;
 }
 
+/* Servers from 8.1 keep each client's user agent (lang, version, app id)
+ * for `show-user-agents`; the client tells it once per node on the tend
+ * socket, as the reference does. resp holds the node's `build` answer. A
+ * refusal is ignored. */
+static void tell_user_agent(as_cluster* c, as_socket* s, as_buf* resp, uint64_t deadline)
+{
+	char build[32];
+	int major = 0, minor = 0;
+	if (!c->cfg.user_agent || !value_of(resp, "build", build, sizeof(build)) ||
+		sscanf(build, "%d.%d", &major, &minor) != 2 || major < 8 || (major == 8 && minor < 1)) {
+		return;
+	}
+	size_t len = strlen(c->cfg.user_agent);
+	char cmd[512];
+	static const char head[] = "user-agent-set:value=";
+	if (sizeof(head) + as_base64_encoded_len(len) + 1 > sizeof(cmd)) {
+		return;
+	}
+	memcpy(cmd, head, sizeof(head) - 1);
+	char* p = cmd + sizeof(head) - 1;
+	as_base64_encode((const uint8_t*)c->cfg.user_agent, len, p);
+	p += as_base64_encoded_len(len);
+	*p++ = '\n';
+	uint8_t stack[256];
+	as_buf reply;
+	as_buf_init(&reply, stack, sizeof(stack));
+	as_error err;
+	as_error_reset(&err);
+	as__info_on_socket(s, cmd, (size_t)(p - cmd), deadline, &reply, &err);
+	as_buf_destroy(&reply);
+}
+
 /* Connects to addr and checks it is a usable node (protocol.md 2f step 1).
  * On success returns a new node that owns the connection as its tend
  * socket. `expected` (may be NULL) is the node name a peer list gave. */
@@ -256,6 +291,7 @@ static as_node* validate_host(as_cluster* c, const as_address* addr, const char*
 			goto done;
 		}
 	}
+	tell_user_agent(c, &s, &resp, deadline);
 	n = as__node_create(c, name, addr, tls_name);
 	if (n) {
 		n->tend_sock = s;
