@@ -1,12 +1,13 @@
 # demo.py: the README's first example. Starts a local aerospike_emulator (unless
 # AEROSPIKE_HOSTS names a cluster), connects, writes and reads a few records with
-# put/get/operate, and prints what it did. Exercised by test/unit/test_examples.py.
+# put/get/operate, reads a batch, queries a secondary index, and prints what it did.
+# Exercised by test/integration/test_examples.py.
 #   make demo          or   PYTHONPATH=src:. .venv/bin/python examples/demo.py
 
 import os
 
 import aerospike
-from aerospike import exception
+from aerospike import exception, predicates
 from aerospike_helpers.operations import list_operations as lo
 from aerospike_helpers.operations import operations as op
 
@@ -30,6 +31,20 @@ def run(hosts):
         client.get(key)
     except exception.RecordNotFound as err:
         print("after remove: RecordNotFound, code", err.code)
+
+    people = [("test", "demo", f"person:{i}") for i in range(6)]
+    for i, k in enumerate(people):
+        client.put(k, {"name": f"person {i}", "age": 30 + i})
+    batch = client.batch_read(people, ["age"])
+    print("batch_read ->", [r.record[2]["age"] for r in batch.batch_records])
+
+    client.index_integer_create("test", "demo", "age", "demo_age_idx")
+    query = client.query("test", "demo")
+    query.where(predicates.between("age", 32, 34))
+    names = sorted(bins["name"] for _, _, bins in query.results())
+    print("query age 32..34 ->", names)
+    client.index_remove("test", "demo_age_idx")
+    client.batch_remove(people)
     client.close()
 
 
