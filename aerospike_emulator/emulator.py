@@ -83,6 +83,11 @@ class NodeControl:
         """Sends half of the next `count` replies, then closes the connection."""
         self._do("close_mid_reply", count, include_info)
 
+    def corrupt(self, count=1, seed=0, include_info=False):
+        """Changes 1 to 3 bytes in the body of each of the next `count` replies (-1: all of
+        them, until cleared), keeping the proto framing; `seed` makes it repeatable."""
+        self._do("corrupt", count, seed, include_info)
+
     def clear_faults(self):
         self._do("clear_faults")
 
@@ -437,6 +442,12 @@ def _set_fault(attr):
     return op
 
 
+def _corrupt(emu, node, count, seed, include_info=False):
+    node.faults.corrupt = count
+    node.faults.rng.seed(seed)
+    node.faults.include_info = include_info
+
+
 def _close_connections(emu, node):
     for c in list(node.connections):
         c.close()
@@ -470,6 +481,7 @@ _NODE_OPS = {
     "delay": lambda emu, node, s, inc=False: _set_fault("delay")(emu, node, float(s), inc),
     "drop": _set_fault("drop"),
     "close_mid_reply": _set_fault("close_mid_reply"),
+    "corrupt": _corrupt,
     "clear_faults": lambda emu, node: node.faults.clear(),
     "close_connections": _close_connections,
     "tls_sessions": lambda emu, node: {k: dict(v) for k, v in node.tls_sessions.items()},

@@ -7,6 +7,7 @@
 import asyncio
 import importlib
 import logging
+import random
 
 from . import record
 from .errors import ENTERPRISE_ONLY, PARAMETER, SEC_NOT_SUPPORTED, UNKNOWN, AsError
@@ -39,13 +40,30 @@ class Faults:
         self.delay = 0.0
         self.drop = None
         self.close_mid_reply = None
+        self.corrupt = None
+        self.rng = random.Random(0)
         self.include_info = False
 
     def clear(self):
         self.__init__()
 
     def active(self):
-        return bool(self.delay) or self.drop is not None or self.close_mid_reply is not None
+        return (bool(self.delay) or self.drop is not None or self.close_mid_reply is not None
+                or self.corrupt is not None)
+
+    def mangle(self, reply):
+        """The reply with 1 to 3 bytes of each proto body changed (the 8-byte proto
+        headers stay intact, so the framing still holds and only the contents lie)."""
+        out = bytearray(reply)
+        pos = 0
+        while pos + 8 <= len(out):
+            size = int.from_bytes(out[pos + 2 : pos + 8], "big")
+            start, end = pos + 8, min(pos + 8 + size, len(out))
+            if end > start:
+                for _ in range(self.rng.randint(1, 3)):
+                    out[self.rng.randrange(start, end)] ^= self.rng.randint(1, 255)
+            pos = start + size
+        return bytes(out)
 
 
 def _take(count):
@@ -144,6 +162,9 @@ class Connection(asyncio.Protocol):
                 self.transport.write(reply[: max(1, len(reply) // 2)])
                 self.close()
                 return
+            fire, faults.corrupt = _take(faults.corrupt)
+            if fire:
+                reply = faults.mangle(reply)
             if faults.delay:
                 loop = asyncio.get_event_loop()
                 loop.call_later(faults.delay, self._late_write, reply)

@@ -640,7 +640,20 @@ static PyObject* unpack_map(as_unpacker* u, uint32_t count, const decode_ctx* dc
 		goto done;
 	}
 	for (uint32_t i = 0; i < n; i++) {
+		if (PyByteArray_Check(items[i].key)) {
+			/* A blob of another language's type: keys must be hashable. */
+			PyObject* key = PyBytes_FromObject(items[i].key);
+			if (!key) {
+				Py_CLEAR(result);
+				goto done;
+			}
+			Py_SETREF(items[i].key, key);
+		}
 		if (PyDict_SetItem(result, items[i].key, items[i].value) != 0) {
+			if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+				PyErr_Clear();
+				raise_code(AS_ERR_CLIENT, "Map key of an unsupported type in reply");
+			}
 			Py_CLEAR(result);
 			goto done;
 		}
