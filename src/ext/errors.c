@@ -26,17 +26,23 @@ static PyObject* raise_with(int code, const char* msg, const char* file, int lin
 	if (!cls) {
 		return NULL;
 	}
-	PyObject* args = Py_BuildValue("(isOOO)", code, msg, file ? PyUnicode_FromString(file) : Py_None,
-		file ? PyLong_FromLong(line) : Py_None, in_doubt ? Py_True : Py_False);
+	/* Messages may quote server text (any bytes) or be cut mid-character by
+	 * the fixed-size buffer: decode them leniently. */
+	PyObject* py_code = PyLong_FromLong(code);
+	PyObject* text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+	PyObject* py_file = file ? PyUnicode_FromString(file) : Py_NewRef(Py_None);
+	PyObject* py_line = file ? PyLong_FromLong(line) : Py_NewRef(Py_None);
+	PyObject* args = py_code && text && py_file && py_line
+		? PyTuple_Pack(5, py_code, text, py_file, py_line, in_doubt ? Py_True : Py_False)
+		: NULL;
 	if (args) {
-		/* Py_BuildValue with "O" added references to the new objects. */
-		if (file) {
-			Py_DECREF(PyTuple_GET_ITEM(args, 2));
-			Py_DECREF(PyTuple_GET_ITEM(args, 3));
-		}
 		PyErr_SetObject(cls, args);
-		Py_DECREF(args);
 	}
+	Py_XDECREF(py_code);
+	Py_XDECREF(text);
+	Py_XDECREF(py_file);
+	Py_XDECREF(py_line);
+	Py_XDECREF(args);
 	Py_DECREF(cls);
 	return NULL;
 }

@@ -3,14 +3,17 @@
 # never another exception, a crash or a hang, and the client keeps working afterwards.
 # Only for our client: the reference wheel dies with a segmentation fault on such replies.
 
+import time
+
 import pytest
 
+import aerospike
 from aerospike import exception as ex
 from aerospike_helpers.operations import list_operations as lo
 from aerospike_helpers.operations import map_operations as mo
 from aerospike_helpers.operations import operations as op
 
-from .conftest import NS, OUR_CLIENT
+from .conftest import NS, OUR_CLIENT, own_emulator
 
 pytestmark = pytest.mark.skipif(
     not OUR_CLIENT, reason="the reference client crashes (SIGSEGV) on corrupted replies")
@@ -59,3 +62,44 @@ def test_corrupted_replies_raise_aerospike_errors(fresh_client, node0, keys, rec
     # Most corruptions are caught (the rest change a value, which no client can notice).
     assert outcomes.get("ClientError", 0) > outcomes.get("ok", 0)
     assert c.get(records[0])[2]["n"] == 0
+
+
+@pytest.fixture(scope="module")
+def pair(server):
+    yield from own_emulator(server, nodes=2)
+
+
+def test_corrupted_info_replies_and_recovery(pair):
+    # Info replies (the tend thread's too) are corrupted for a while: calls fail cleanly,
+    # nodes may be dropped, and once the replies are sound again the client finds every
+    # node and a full partition map again.
+    c = aerospike.client({"hosts": [pair.seeds[0]], "tend_interval": 250})
+    try:
+        key = (NS, "it_corrupt_info", 1)
+        c.put(key, {"a": 1})
+        calls = [lambda: c.info_all("statistics"), c.udf_list, c.get_nodes,
+                 lambda: c.job_info(5, aerospike.JOB_SCAN), lambda: c.get(key),
+                 lambda: c.info_random_node("build")]
+        for seed in range(40):
+            for i in range(2):
+                pair.node(i).corrupt(-1, seed=seed * 10 + i, include_info=True)
+            for call in calls:
+                try:
+                    call()
+                except ex.AerospikeError:
+                    pass
+            time.sleep(0.05)
+            for i in range(2):
+                pair.node(i).clear_faults()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                if len(c.get_nodes()) == 2 and c.get(key)[2] == {"a": 1}:
+                    break
+            except ex.AerospikeError:
+                pass
+            time.sleep(0.1)
+        assert len(c.get_nodes()) == 2
+        assert c.get(key)[2] == {"a": 1}
+    finally:
+        c.close()

@@ -214,6 +214,21 @@ static bool value_of(const as_buf* resp, const char* name, char* out, size_t cap
 	return true;
 }
 
+/* A node name is the node id in upper-case hex (protocol.md 2b); anything
+ * else is a damaged reply. */
+static bool valid_node_name(const char* name)
+{
+	if (!name[0]) {
+		return false;
+	}
+	for (const char* p = name; *p; p++) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Servers from 8.1 keep each client's user agent (lang, version, app id)
  * for `show-user-agents`; the client tells it once per node on the tend
  * socket, as the reference does. resp holds the node's `build` answer. A
@@ -270,8 +285,8 @@ static as_node* validate_host(as_cluster* c, const as_address* addr, const char*
 		as_info_check_error((const char*)resp.data, resp.len, err) != 0) {
 		goto done; /* e.g. 80 from a secured server we did not log in to */
 	}
-	if (!value_of(&resp, "node", name, sizeof(name)) || !name[0]) {
-		as_error_set(err, AS_ERR_INVALID_NODE, "Node name not returned by %s", addr->host);
+	if (!value_of(&resp, "node", name, sizeof(name)) || !valid_node_name(name)) {
+		as_error_set(err, AS_ERR_INVALID_NODE, "No valid node name returned by %s", addr->host);
 		goto done;
 	}
 	if (expected && strcmp(name, expected) != 0) {
@@ -537,9 +552,11 @@ static void tend(as_cluster* c)
 	}
 	bool peers_changed = false;
 	uint32_t n_before = c->n_nodes;
+	bool refetch_maps = atomic_exchange(&c->map_suspect, false);
 	for (uint32_t i = 0; i < c->n_nodes; i++) {
 		as_node* n = c->nodes[i];
 		n->referenced = false;
+		n->partitions_changed |= refetch_maps;
 		if (refresh_node(c, n, stack, sizeof(stack))) {
 			n->failures = 0;
 			peers_changed |= n->peers_changed;
@@ -572,6 +589,7 @@ static void tend(as_cluster* c)
 		}
 	}
 	/* Step 4: drop nodes that went away. */
+	bool dropped = false;
 	for (uint32_t i = c->n_nodes; i-- > 0;) {
 		as_node* n = c->nodes[i];
 		bool drop = n->failures >= MAX_NODE_FAILURES && c->n_nodes > 1;
@@ -580,6 +598,14 @@ static void tend(as_cluster* c)
 		}
 		if (drop) {
 			remove_node(c, n);
+			dropped = true;
+		}
+	}
+	if (dropped) {
+		/* A node dropped for failing may still be alive and listed by its
+		 * peers, whose generation will not change: ask them again. */
+		for (uint32_t i = 0; i < c->n_nodes; i++) {
+			c->nodes[i]->peers_changed = true;
 		}
 	}
 	trim_and_fill_pools(c);
@@ -732,6 +758,8 @@ as_node* as_cluster_get_node(as_cluster* c, const char* ns, uint32_t pid, int re
 	}
 	pthread_rwlock_unlock(&c->lock);
 	if (!n) {
+		/* The map of a live cluster covers every partition: refetch it. */
+		atomic_store(&c->map_suspect, true);
 		as_error_set(err, AS_ERR_INVALID_NODE, "Node not found for partition %s:%u", ns, pid);
 	}
 	return n;

@@ -39,6 +39,7 @@ struct as_cluster {
 	uint32_t tend_count;
 	atomic_uint round_robin;
 	atomic_uint_fast64_t retry_count;
+	atomic_bool map_suspect; /* a command found a partition without a node */
 };
 
 /* Partition map (as_partition.c); callers hold the write lock. */
