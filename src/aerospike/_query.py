@@ -53,11 +53,11 @@ def _task_id():
 class _Partition:
     __slots__ = ("bval", "digest", "done", "pid")
 
-    def __init__(self, pid, digest=None, bval=None, done=False):
+    def __init__(self, pid):
         self.pid = pid
-        self.digest = digest
-        self.bval = bval
-        self.done = done
+        self.digest = None  # the last record's digest once records came (resume point)
+        self.bval = None
+        self.done = False
 
 
 class _Tracker:
