@@ -1,6 +1,6 @@
 # The command line: `python -m aerospike_emulator [--port 3000] [--nodes 3] [--namespace ns]
-# [--host 127.0.0.1] [--tls-cert F --tls-key F [--tls-ca F] [--tls-name N]]` runs an
-# emulated cluster in the foreground until SIGINT or SIGTERM.
+# [--host 127.0.0.1] [--tls-cert F --tls-key F [--tls-ca F] [--tls-name N]] [--transactions]`
+# runs an emulated cluster in the foreground until SIGINT or SIGTERM.
 # Also installed as the `aerospike-emulator` console script (pyproject.toml).
 
 import argparse
@@ -35,6 +35,12 @@ def parse_args(argv):
     )
     p.add_argument(
         "--tls-name", metavar="NAME", help="TLS name announced to clients (default: the cert's)"
+    )
+    p.add_argument(
+        "--transactions",
+        action="store_true",
+        help="accept multi-record transactions, as an Enterprise server whose namespaces "
+        "are strong-consistency (default: refuse them, as Community Edition)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log requests that fail")
     return p.parse_args(argv)
@@ -89,6 +95,7 @@ def make_emulator(args, tls):
         default_ttl=args.default_ttl,
         cluster_name=args.cluster_name,
         tls=tls,
+        transactions=args.transactions,
     )
 
 

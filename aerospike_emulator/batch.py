@@ -6,7 +6,7 @@
 import logging
 import struct
 
-from . import record, udf
+from . import mrt, record, udf
 from .errors import (
     FILTERED_OUT,
     NAMESPACE,
@@ -177,7 +177,12 @@ def _run(node, msg, out):
             if node.index not in part_owners:
                 counters["proxied"] += 1
         res = _execute(node, store, row, digest)
-        out.add(msg_body(res.code, res.gen, res.void_time, res.ops, res.n_ops, timeout=index))
+        out.add(
+            msg_body(
+                res.code, res.gen, res.void_time, res.ops, res.n_ops, timeout=index,
+                fields=res.fields, nf=res.nf,
+            )
+        )
         if res.code not in _SOFT_RESULTS and not respond_all_keys:
             return res.code
     return OK
@@ -231,10 +236,18 @@ def _execute(node, store, row, digest):
     # Runs one row and returns its record.Result; no exception leaves this function.
     if row.ns is None:
         return record.Result(NAMESPACE)
+    fields = row.fields
+    if row.udf:
+
+        def run(view, m):
+            return udf.apply_record(node, view, digest, m, fields)
+    else:
+
+        def run(view, m):
+            return record.run(store, view, digest, m, fields)
+
     try:
-        if row.udf:
-            return udf.apply_record(node, row.ns, digest, row.msg, row.fields)
-        return record.run(store, row.ns, digest, row.msg, row.fields)
+        return mrt.execute(store, row.ns, digest, row.msg, fields, run)
     except Exception:  # noqa: BLE001 - one bad row must not take the node down
         log.exception("batch row failed on node %s", node.name)
         return record.Result(UNKNOWN)

@@ -128,6 +128,7 @@ class Emulator:
         process=False,
         users=None,
         tls=None,
+        transactions=False,
     ):
         if nodes < 1:
             raise ValueError("nodes must be at least 1")
@@ -142,6 +143,7 @@ class Emulator:
             "cluster_name": cluster_name,
             "users": dict(users) if users else None,
             "tls": tls,
+            "transactions": bool(transactions),
         }
         # Built here in process mode too, so that a bad certificate or key fails at once.
         self.ssl_context = server_context(tls) if tls else None
@@ -156,7 +158,9 @@ class Emulator:
             self.clock = RemoteClock(self)
         else:
             self.clock = clock or Clock()
-        self.store = Store(self.clock, tuple(namespaces), default_ttl, replication_factor)
+        self.store = Store(
+            self.clock, tuple(namespaces), default_ttl, replication_factor, transactions
+        )
         self.pmap = PartitionMap(replication_factor)
         self.cluster_key = random.getrandbits(48)
         self.nodes = [Node(self, i, host, (port + i) if port else 0) for i in range(nodes)]
@@ -412,6 +416,15 @@ class Emulator:
         self.store.reset()
         self.udfs.clear()
         self.jobs.clear()
+
+    def transactions(self):
+        """The open multi-record transactions (with transactions=True), for tests:
+        [{"id", "ns", "deadline", "forward", "records": [digest hex, ...]}]."""
+        return self._control("emu", 0, "transactions")
+
+    def _op_transactions(self):
+        mrt = self.store.mrt
+        return mrt.describe() if mrt is not None else []
 
     def truncate(self, namespace, set_name=None):
         """Removes all records of a namespace, or of one set, at once."""

@@ -48,7 +48,7 @@ TTL_DONT_UPDATE = 0xFFFFFFFE
 class Result:
     """The outcome of one single-record command, before it is put on the wire."""
 
-    __slots__ = ("code", "gen", "void_time", "ops", "n_ops")
+    __slots__ = ("code", "gen", "void_time", "ops", "n_ops", "fields", "nf")
 
     def __init__(self, code, gen=0, void_time=0, ops=b"", n_ops=0):
         self.code = code
@@ -56,6 +56,8 @@ class Result:
         self.void_time = void_time
         self.ops = ops
         self.n_ops = n_ops
+        self.fields = b""  # packed fields of the answer (transactions: 3, 6)
+        self.nf = 0
 
 
 def _filter_passes(filt, ctx):
@@ -149,7 +151,7 @@ def _delete(store, ns, digest, msg, fields):
     code = _check_existing(rec, msg, fields, store, digest)
     if code:
         return Result(code)
-    if msg.info2 & I2_DURABLE_DELETE:
+    if msg.info2 & I2_DURABLE_DELETE and store.mrt is None:
         return Result(ENTERPRISE_ONLY)
     del ns.records[digest]
     return Result(OK)
@@ -216,7 +218,7 @@ def _write(store, ns, digest, msg, fields):
     except AsError as e:
         return Result(e.code, gen_now)
     if not bins:
-        if info2 & I2_DURABLE_DELETE and (rec is not None):
+        if info2 & I2_DURABLE_DELETE and rec is not None and store.mrt is None:
             return Result(ENTERPRISE_ONLY, gen_now)
         if rec is not None:
             del ns.records[digest]

@@ -9,7 +9,7 @@ import importlib
 import logging
 import random
 
-from . import record
+from . import mrt, record
 from .errors import ENTERPRISE_ONLY, PARAMETER, SEC_NOT_SUPPORTED, UNKNOWN, AsError
 from .info import handle_info
 from .storage import partition_id
@@ -274,13 +274,20 @@ class Node:
             counters["reads"] += 1
             if self.index not in owners:
                 counters["proxied"] += 1
+        fields = msg.fields
+        if F_UDF_FILENAME in fields:
+            udf = importlib.import_module("aerospike_emulator.udf")
+
+            def run(view, m):
+                return udf.apply_record(self, view, digest, m, fields)
+        else:
+
+            def run(view, m):
+                return record.run(cluster.store, view, digest, m, fields)
+
         try:
-            if F_UDF_FILENAME in msg.fields:
-                udf = importlib.import_module("aerospike_emulator.udf")
-                res = udf.apply_record(self, ns, digest, msg, msg.fields)
-            else:
-                res = record.run(cluster.store, ns, digest, msg)
+            res = mrt.execute(cluster.store, ns, digest, msg, fields, run)
         except Exception:  # noqa: BLE001 - one bad request must not take the node down
             log.exception("single-record command failed on node %s", self.name)
             return msg_response(UNKNOWN)
-        return msg_response(res.code, res.gen, res.void_time, res.ops, res.n_ops)
+        return msg_response(res.code, res.gen, res.void_time, res.ops, res.n_ops, res.fields, res.nf)

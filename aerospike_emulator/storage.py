@@ -120,12 +120,25 @@ class Namespace:
 class Store:
     """All namespaces of an emulated cluster, with the clock that expires their records."""
 
-    def __init__(self, clock, namespaces=DEFAULT_NAMESPACES, default_ttl=0, replication_factor=1):
+    def __init__(
+        self,
+        clock,
+        namespaces=DEFAULT_NAMESPACES,
+        default_ttl=0,
+        replication_factor=1,
+        transactions=False,
+    ):
         self.clock = clock
         self.namespaces = {}
         for ns in namespaces:
             self.namespaces[ns] = Namespace(ns, default_ttl, replication_factor)
         self.max_record_size = MAX_RECORD_SIZE
+        # Multi-record transactions (mrt.py), on for a strong-consistency Enterprise server.
+        self.mrt = None
+        if transactions:
+            from .mrt import Transactions
+
+            self.mrt = Transactions(self)
 
     def get(self, ns, digest):
         """Returns the live record or None, dropping it first if it has expired."""
@@ -142,6 +155,8 @@ class Store:
             del ns.records[d]
 
     def reset(self):
+        if self.mrt is not None:
+            self.mrt.clear()
         for ns in self.namespaces.values():
             ns.records.clear()
             ns.set_truncate_lut.clear()

@@ -175,11 +175,12 @@ def msg_body(
     )
 
 
-def msg_response(result, gen=0, void_time=0, ops=b"", n_ops=0):
+def msg_response(result, gen=0, void_time=0, ops=b"", n_ops=0, fields=b"", nf=0):
     """A whole single-record answer: proto header plus one AS_MSG."""
-    size = 22 + len(ops)
+    size = 22 + len(fields) + len(ops)
     return (
         ((PROTO_VERSION << 56) | (T_MSG << 48) | size).to_bytes(8, "big")
-        + _MSG_HDR.pack(22, 0, 0, 0, 0, result, gen, void_time, 0, 0, n_ops)
+        + _MSG_HDR.pack(22, 0, 0, 0, 0, result, gen, void_time, 0, nf, n_ops)
+        + fields
         + ops
     )
