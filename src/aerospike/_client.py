@@ -12,7 +12,7 @@ import os
 import time
 import warnings
 
-from aerospike import _core, _query, exception
+from aerospike import _core, _metrics, _query, exception
 
 # aerospike.INDEX_* data types and INDEX_TYPE_* collection types -> the
 # words of the sindex-create info command (protocol.md 2d).
@@ -121,6 +121,15 @@ class Client(_core.Client):
         stats.thread_pool_queued_tasks = 0  # commands run on the caller's thread
         stats.recover_queue_size = 0
         return stats
+
+    def enable_metrics(self, policy=None):
+        """Start periodic metrics (policy: aerospike_helpers.metrics.MetricsPolicy or None).
+        Without listeners in the policy, snapshots go to report files in policy.report_dir."""
+        _metrics.enable(self, policy)
+
+    def disable_metrics(self):
+        """Stop metrics; the final snapshot goes to the disable listener or the report file."""
+        _metrics.disable(self)
 
     def shm_key(self):
         """The shared-memory key of the cluster map: None (this client shares no memory)."""

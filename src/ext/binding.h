@@ -249,6 +249,8 @@ typedef struct ClientObject {
 	PyObject* deserializer; /* config serialization[1] or NULL */
 	bool send_bool_as_int;
 	PyObject* weakrefs;
+	PyObject* metrics_cb;	  /* metrics callback while metrics are on (metrics.c) */
+	uint32_t metrics_columns; /* latency columns of its snapshots */
 } ClientObject;
 
 extern PyTypeObject ClientType;
@@ -322,6 +324,17 @@ PyObject* client_nodes(ClientObject* self, PyObject* unused);
 PyObject* client_stats(ClientObject* self, PyObject* unused);
 PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs);
 PyObject* client_partition_owners(ClientObject* self, PyObject* ns);
+
+/* (name, address, port) of a node (client.c). */
+PyObject* node_tuple(as_node* n, bool stats);
+
+/* Client metrics (metrics.c): the two methods; the stop that close() and
+ * deallocation run (false with the callback's exception set); and whether
+ * this thread is inside a metrics listener (where close() is refused). */
+PyObject* client_metrics_start(ClientObject* self, PyObject* args);
+PyObject* client_metrics_stop(ClientObject* self, PyObject* args);
+bool metrics_close(ClientObject* self);
+bool metrics_in_listener(void);
 
 /* User and role administration (admin.c). */
 PyObject* client_admin_create_user(ClientObject* self, PyObject* args, PyObject* kwargs);

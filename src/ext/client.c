@@ -39,6 +39,15 @@ static void client_dealloc(ClientObject* self)
 	if (self->weakrefs) {
 		PyObject_ClearWeakRefs((PyObject*)self);
 	}
+	if (self->metrics_cb) {
+		/* The final snapshot goes to the disable listener, as on close(). */
+		PyObject *type, *value, *tb;
+		PyErr_Fetch(&type, &value, &tb);
+		if (!metrics_close(self)) {
+			PyErr_WriteUnraisable((PyObject*)self);
+		}
+		PyErr_Restore(type, value, tb);
+	}
 	close_cluster(self);
 	as_cluster_config_destroy(&self->cfg);
 	Py_CLEAR(self->serializer);
@@ -115,7 +124,14 @@ static PyObject* client_connect(ClientObject* self, PyObject* args, PyObject* kw
 static PyObject* client_close(ClientObject* self, PyObject* unused)
 {
 	(void)unused;
+	if (metrics_in_listener()) {
+		return raise_code(AS_ERR_CLIENT, "close() cannot be called from a metrics listener");
+	}
+	bool stopped = metrics_close(self);
 	close_cluster(self);
+	if (!stopped) {
+		return NULL; /* the disable listener failed; the client is closed anyway */
+	}
 	Py_RETURN_NONE;
 }
 
@@ -215,7 +231,7 @@ PyObject* client_info_node(ClientObject* self, PyObject* args, PyObject* kwargs)
 }
 
 /* (name, host, port) of a node, plus its statistics when asked. */
-static PyObject* node_tuple(as_node* n, bool stats)
+PyObject* node_tuple(as_node* n, bool stats)
 {
 	char where[300];
 	as_address_format(&n->addr, where, sizeof(where));
@@ -308,6 +324,8 @@ static PyMethodDef client_methods[] = {
 	METH_KW("_info_node", client_info_node),
 	{"_nodes", (PyCFunction)client_nodes, METH_NOARGS, NULL},
 	{"_stats", (PyCFunction)client_stats, METH_NOARGS, NULL},
+	{"_metrics_start", (PyCFunction)client_metrics_start, METH_VARARGS, NULL},
+	{"_metrics_stop", (PyCFunction)client_metrics_stop, METH_VARARGS, NULL},
 	METH_KW("_query_node", client_query_node),
 	{"_partition_owners", (PyCFunction)client_partition_owners, METH_O, NULL},
 	METH_KW("admin_create_user", client_admin_create_user),

@@ -56,6 +56,7 @@ typedef struct as_cluster_config {
 } as_cluster_config;
 
 typedef struct as_cluster as_cluster;
+struct as_ns_metrics;
 
 typedef struct as_node {
 	atomic_int ref;
@@ -88,6 +89,9 @@ typedef struct as_node {
 	atomic_uint_fast64_t timeout_count;
 	atomic_uint_fast64_t key_busy_count;
 	atomic_uint error_rate; /* errors in the current window */
+
+	/* Namespace metrics while client metrics are on (as_metrics.h). */
+	struct as_ns_metrics* _Atomic ns_metrics;
 } as_node;
 
 /* ---- lifecycle ------------------------------------------------------- */

@@ -29,6 +29,7 @@ typedef struct as_socket {
 	uint64_t last_used_ms;
 	uint32_t rcv_timeout_ms; /* SO_RCVTIMEO now set on a plain socket (0: none) */
 	uint32_t snd_timeout_ms; /* SO_SNDTIMEO likewise */
+	uint64_t opened_ns;		 /* time it took to open, when new from the pool, else 0 */
 } as_socket;
 
 uint64_t as_clock_ms(void);

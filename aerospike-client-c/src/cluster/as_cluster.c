@@ -197,6 +197,7 @@ static void remove_node(as_cluster* c, as_node* n)
 	as__partitions_remove_node(c, n);
 	pthread_rwlock_unlock(&c->lock);
 	as__node_close_idle(n, 0);
+	as__metrics_node_removed(c, n);
 	as_node_release(n);
 }
 
@@ -610,6 +611,7 @@ static void tend(as_cluster* c)
 	}
 	trim_and_fill_pools(c);
 	c->tend_count++;
+	as__metrics_tended(c);
 }
 
 static void* tend_main(void* arg)
@@ -651,6 +653,7 @@ as_cluster* as_cluster_create(const as_cluster_config* cfg, as_error* err)
 	pthread_mutex_init(&c->auth_lock, NULL);
 	pthread_mutex_init(&c->tend_mutex, NULL);
 	pthread_cond_init(&c->tend_cond, NULL);
+	as__metrics_init(c);
 	if (cfg->tls_enable) {
 		c->tls = as_tls_context_create(&c->cfg.tls, err);
 		if (!c->tls) {
@@ -712,6 +715,7 @@ void as_cluster_destroy(as_cluster* c)
 	pthread_mutex_destroy(&c->auth_lock);
 	pthread_mutex_destroy(&c->tend_mutex);
 	pthread_cond_destroy(&c->tend_cond);
+	as__metrics_destroy(c);
 	free(c);
 }
 

@@ -6,6 +6,7 @@
 #define AS_CLUSTER_INTERNAL_H
 
 #include <aerospike/as_cluster.h>
+#include <aerospike/as_metrics.h>
 
 typedef struct as_partition_table {
 	char ns[AS_NS_NAME_MAX];
@@ -14,6 +15,21 @@ typedef struct as_partition_table {
 	as_node* owners[AS_N_PARTITIONS][AS_MAX_REPLICAS];
 	uint32_t regime[AS_N_PARTITIONS];
 } as_partition_table;
+
+/* Metrics state (as_metrics.c). The flags and settings the executors read
+ * are atomics; the listener and the tend count are guarded by lock. */
+typedef struct as_cluster_metrics {
+	atomic_bool on;
+	atomic_uint columns;
+	atomic_uint shift;
+	atomic_uint_fast64_t commands;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	as_metrics_listener listener;
+	uint32_t interval;
+	uint32_t tends; /* tends since metrics were enabled */
+	bool busy;		/* the tend thread is in a listener call */
+} as_cluster_metrics;
 
 struct as_cluster {
 	as_cluster_config cfg;
@@ -40,6 +56,7 @@ struct as_cluster {
 	atomic_uint round_robin;
 	atomic_uint_fast64_t retry_count;
 	atomic_bool map_suspect; /* a command found a partition without a node */
+	as_cluster_metrics metrics;
 };
 
 /* Partition map (as_partition.c); callers hold the write lock. */
@@ -47,6 +64,14 @@ int as__partitions_apply(as_cluster* c, as_node* n, const char* replicas, size_t
 void as__partitions_remove_node(as_cluster* c, as_node* n);
 void as__partitions_destroy(as_cluster* c);
 as_partition_table* as__partitions_find(as_cluster* c, const char* ns);
+
+/* Metrics (as_metrics.c): set-up and teardown with the cluster, and the
+ * tend thread's hooks, called with no lock held: after each tend, and
+ * before a removed node's cluster reference is dropped. */
+void as__metrics_init(as_cluster* c);
+void as__metrics_destroy(as_cluster* c);
+void as__metrics_tended(as_cluster* c);
+void as__metrics_node_removed(as_cluster* c, as_node* n);
 
 /* Peers (as_peers.c). */
 typedef struct as_peer {

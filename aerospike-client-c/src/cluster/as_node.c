@@ -46,6 +46,7 @@ void as_node_release(as_node* n)
 		as_socket_close(&n->tend_sock);
 	}
 	pthread_mutex_destroy(&n->pool_lock);
+	as__node_metrics_free(n);
 	free(n->tls_name);
 	free(n);
 }
@@ -59,6 +60,7 @@ int as_node_get_connection(as_node* n, uint64_t deadline_ms, as_socket* out, as_
 		}
 		*out = n->idle[--n->n_idle];
 		pthread_mutex_unlock(&n->pool_lock);
+		out->opened_ns = 0;
 		/* A socket used moments ago is trusted; an older one is checked
 		 * for a close by the server (restart, idle timeout) first. */
 		if (as_clock_ms() - out->last_used_ms < AS_SOCKET_TRUST_MS || !as_socket_is_stale(out)) {
@@ -75,7 +77,9 @@ int as_node_get_connection(as_node* n, uint64_t deadline_ms, as_socket* out, as_
 	}
 	n->n_open++;
 	pthread_mutex_unlock(&n->pool_lock);
+	uint64_t start = as_metrics_now_ns();
 	int rc = as__cluster_connect_socket(n->cluster, &n->addr, n->tls_name, deadline_ms, out, err);
+	out->opened_ns = as_metrics_now_ns() - start;
 	if (rc != 0) {
 		pthread_mutex_lock(&n->pool_lock);
 		n->n_open--;
@@ -239,6 +243,11 @@ int as__node_tend_info(as_node* n, const char* text, size_t len, as_buf* resp, a
 	}
 	int rc = as__info_on_socket(
 		&n->tend_sock, text, len, as_clock_ms() + c->cfg.conn_timeout_ms, resp, err);
+	if (as_metrics_on(c)) {
+		/* Tend traffic counts in the node's "" namespace, as the reference's does. */
+		as_metrics_add_bytes(as_node_ns_metrics(n, NULL),
+			rc == 0 ? AS_PROTO_HEADER_SIZE + resp->len : 0, AS_PROTO_HEADER_SIZE + len);
+	}
 	if (rc != 0) {
 		as_socket_close(&n->tend_sock);
 		n->tend_sock.fd = -1;

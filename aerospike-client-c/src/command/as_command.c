@@ -6,6 +6,7 @@
  */
 #include <aerospike/as_command.h>
 #include <aerospike/as_log.h>
+#include <aerospike/as_metrics.h>
 #include <aerospike/as_proto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,13 @@ static bool retryable_result(uint8_t rc)
 	return rc == AS_ERR_CLUSTER || rc == AS_ERR_DEVICE_OVERLOAD;
 }
 
+/* Counts a failed attempt on the node and, with metrics on, its namespace. */
+static void count_error(as_node* n, as_ns_metrics* m, int code)
+{
+	as_node_count_error(n, code);
+	as_metrics_count_error(m, code);
+}
+
 int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_command_policy* p,
 	const uint8_t* req, size_t req_len, as_buf* resp, as_error* err)
 {
@@ -110,6 +118,10 @@ int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_com
 	bool sent = false;
 	as_error last;
 	as_error_reset(&last);
+	bool metrics = as_metrics_on(c);
+	if (metrics) {
+		as_metrics_count_command(c);
+	}
 
 	for (uint32_t attempt = 0;; attempt++) {
 		as_node* n = as_cluster_get_node(c, ns, pid, p->replica, attempt, p->is_write, &last);
@@ -120,6 +132,8 @@ int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_com
 			}
 			goto retry;
 		}
+		as_ns_metrics* m = metrics ? as_node_ns_metrics(n, ns) : NULL;
+		uint64_t begin = m ? as_metrics_now_ns() : 0;
 		uint64_t now = as_clock_ms();
 		uint64_t attempt_deadline = socket_timeout ? now + socket_timeout : 0;
 		if (deadline && (!attempt_deadline || attempt_deadline > deadline)) {
@@ -127,22 +141,26 @@ int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_com
 		}
 		as_socket s;
 		if (as_node_get_connection(n, attempt_deadline, &s, &last) != 0) {
-			as_node_count_error(n, last.code);
+			count_error(n, m, last.code);
 			as_node_release(n);
 			goto retry;
 		}
+		if (m && s.opened_ns) {
+			as_metrics_add_latency(c, m, AS_LATENCY_CONN, s.opened_ns);
+		}
 		if (as_socket_write(&s, req, req_len, attempt_deadline, &last) != 0) {
 			as_node_close_connection(n, &s);
-			as_node_count_error(n, last.code);
+			count_error(n, m, last.code);
 			as_node_release(n);
 			sent = true;
 			goto retry;
 		}
 		sent = true;
+		as_metrics_add_bytes(m, 0, req_len);
 		uint8_t type;
 		if (as_command_read_proto(&s, attempt_deadline, resp, &type, &last) != 0) {
 			as_node_close_connection(n, &s);
-			as_node_count_error(n, last.code);
+			count_error(n, m, last.code);
 			as_node_release(n);
 			goto retry;
 		}
@@ -154,9 +172,18 @@ int as_command_execute(as_cluster* c, const char* ns, uint32_t pid, const as_com
 			return err->code;
 		}
 		as_node_put_connection(n, &s);
+		as_metrics_add_bytes(m, AS_PROTO_HEADER_SIZE + resp->len, 0);
 		uint8_t result = resp->data[5];
-		if (result != 0) {
-			as_node_count_error(n, result);
+		if (result == 0 || result == AS_ERR_RECORD_NOT_FOUND) {
+			/* Latency is that of commands the server carried out (a missing
+			 * record included); it is not an error, as for the reference. */
+			if (m) {
+				as_metrics_add_latency(c, m, p->is_write ? AS_LATENCY_WRITE : AS_LATENCY_READ,
+					as_metrics_now_ns() - begin);
+			}
+		}
+		else {
+			count_error(n, m, result);
 		}
 		as_node_release(n);
 		if (!retryable_result(result)) {

@@ -7,6 +7,7 @@
  * answer is never held whole).
  */
 #include <aerospike/as_command.h>
+#include <aerospike/as_metrics.h>
 #include <aerospike/as_proto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,11 +106,38 @@ static int reader_fill(reader* r, size_t need, as_error* err)
 	return 0;
 }
 
-/* One attempt: send, then hand protos to the sink until the stream ends. */
+/* The namespace field of a request (a scan or query has one), or "" (a
+ * batch, whose rows name theirs): where its metrics are counted. */
+static void request_ns(const uint8_t* req, size_t len, char* out, size_t cap)
+{
+	out[0] = '\0';
+	uint8_t type;
+	uint64_t size;
+	as_msg m;
+	if (len < AS_PROTO_HEADER_SIZE || !as_proto_parse_header(req, &type, &size) ||
+		type != AS_PROTO_TYPE_MSG || size > len - AS_PROTO_HEADER_SIZE ||
+		as_msg_parse(&m, req + AS_PROTO_HEADER_SIZE, req + AS_PROTO_HEADER_SIZE + size) == 0) {
+		return;
+	}
+	const uint8_t* cursor = m.fields;
+	for (uint16_t i = 0; i < m.n_fields; i++) {
+		as_msg_field_view f;
+		as_msg_next_field(&cursor, &f);
+		if (f.type == AS_FIELD_NAMESPACE && f.len < cap) {
+			memcpy(out, f.data, f.len);
+			out[f.len] = '\0';
+			return;
+		}
+	}
+}
+
+/* One attempt: send, then hand protos to the sink until the stream ends.
+ * m is the namespace metrics of the command when metrics are on. */
 static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t socket_timeout,
 	uint64_t deadline, bool query, as_stream_sink sink, void* udata, bool* sent, bool* delivered,
-	as_error* err)
+	as_ns_metrics* m, as_error* err)
 {
+	uint64_t begin = m ? as_metrics_now_ns() : 0;
 	uint64_t connect_deadline = deadline;
 	if (socket_timeout) {
 		uint64_t idle = as_clock_ms() + socket_timeout;
@@ -120,13 +148,19 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t sock
 	as_socket s;
 	int rc = as_node_get_connection(n, connect_deadline, &s, err);
 	if (rc != 0) {
+		as_metrics_count_error(m, rc);
 		return rc;
+	}
+	if (m && s.opened_ns) {
+		as_metrics_add_latency(n->cluster, m, AS_LATENCY_CONN, s.opened_ns);
 	}
 	*sent = true;
 	if ((rc = as_socket_write(&s, req, len, connect_deadline, err)) != 0) {
 		as_node_close_connection(n, &s);
+		as_metrics_count_error(m, rc);
 		return rc;
 	}
+	as_metrics_add_bytes(m, 0, len);
 	reader r = {.s = &s, .socket_timeout = socket_timeout, .deadline = deadline};
 	as_buf inflated;
 	as_buf_init(&inflated, NULL, 0);
@@ -146,6 +180,7 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t sock
 		}
 		const uint8_t* body = r.data + r.start + AS_PROTO_HEADER_SIZE;
 		r.start += AS_PROTO_HEADER_SIZE + size;
+		as_metrics_add_bytes(m, AS_PROTO_HEADER_SIZE + size, 0);
 		if (type == AS_PROTO_TYPE_MSG_COMPRESSED) {
 			if ((rc = as_command_inflate(body, size, &inflated, err)) != 0) {
 				break;
@@ -167,10 +202,15 @@ static int stream_once(as_node* n, const uint8_t* req, size_t len, uint32_t sock
 	as_buf_destroy(&inflated);
 	if (rc == 0) {
 		as_node_put_connection(n, &s);
+		if (m) {
+			as_metrics_add_latency(n->cluster, m, query ? AS_LATENCY_QUERY : AS_LATENCY_BATCH,
+				as_metrics_now_ns() - begin);
+		}
 	}
 	else {
 		as_node_close_connection(n, &s);
 		as_node_count_error(n, err->code);
+		as_metrics_count_error(m, err->code);
 	}
 	return rc;
 }
@@ -181,10 +221,17 @@ int as_command_execute_stream_to(as_node* n, const as_command_policy* p, const u
 	uint64_t deadline = p->total_timeout ? as_clock_ms() + p->total_timeout : 0;
 	uint32_t socket_timeout = as_command_socket_timeout(p);
 	bool sent = false;
+	as_ns_metrics* m = NULL;
+	if (as_metrics_on(n->cluster)) {
+		char ns[AS_NS_NAME_MAX];
+		request_ns(req, len, ns, sizeof(ns));
+		as_metrics_count_command(n->cluster);
+		m = as_node_ns_metrics(n, ns);
+	}
 	for (uint32_t attempt = 0;; attempt++) {
 		bool delivered = false;
 		int rc = stream_once(n, req, len, socket_timeout, deadline, query, sink, udata, &sent,
-			&delivered, err);
+			&delivered, m, err);
 		if (rc == 0) {
 			return 0;
 		}

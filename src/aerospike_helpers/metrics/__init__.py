@@ -1,10 +1,11 @@
 """Metrics: the policy for ``client.enable_metrics`` and the snapshot classes.
 
-`MetricsPolicy` and `MetricsListeners` are built by the application. The
-C binding creates `Cluster`, `Node`, `ConnectionStats` and
+`MetricsPolicy` and `MetricsListeners` are built by the application.
+`aerospike._metrics` creates `Cluster`, `Node`, `ConnectionStats` and
 `NamespaceMetrics` objects (setting the attributes documented below) when
-it calls the listeners, and `ClusterStats` / `NodeStats` for
-``client.get_stats()``.
+it calls the listeners, and `aerospike._client` builds `ClusterStats` /
+`NodeStats` for ``client.get_stats()``. None of these has a constructor
+of its own.
 """
 
 from typing import Callable, Optional
@@ -24,17 +25,21 @@ class ConnectionStats:
     """Connection counts of one node.
 
     Attributes: ``in_use`` (connections in use), ``in_pool`` (idle in the
-    pool), ``opened`` and ``closed`` (totals since the node was added).
+    pool), ``opened`` and ``closed`` (totals since the node was added),
+    ``recovered`` and ``aborted`` (connections drained after a timeout, or
+    closed when the drain failed: always 0, this client closes them).
     """
 
 
 class NamespaceMetrics:
     """Per-namespace metrics of one node.
 
-    Attributes: ``ns`` (namespace), ``bytes_in``, ``bytes_out``,
-    ``error_count``, ``timeout_count``, ``key_busy_count`` and the latency
-    buckets ``conn_latency``, ``write_latency``, ``read_latency``,
-    ``batch_latency``, ``query_latency`` (lists of counts).
+    Attributes: ``ns`` (namespace; ``""`` for batches and cluster tending),
+    ``bytes_in``, ``bytes_out``, ``error_count``, ``timeout_count``,
+    ``key_busy_count`` (counted while metrics are on, never reset) and the
+    latency histograms ``conn_latency``, ``write_latency``,
+    ``read_latency``, ``batch_latency``, ``query_latency``: lists of
+    ``latency_columns`` counts, cleared when metrics are enabled.
     """
 
 
@@ -49,9 +54,10 @@ class Node:
 class Cluster:
     """A metrics snapshot of the whole cluster.
 
-    Attributes: ``cluster_name``, ``invalid_node_count``,
-    ``command_count``, ``retry_count``, ``delay_queue_timeout_count``,
-    ``event_loop`` and ``nodes`` (a list of `Node`).
+    Attributes: ``cluster_name`` (None when not configured), ``app_id``
+    (the config's ``app_id``, else the user name, else ``"not-set"``),
+    ``invalid_node_count``, ``command_count`` and ``retry_count``
+    (cumulative) and ``nodes`` (a list of `Node`).
     """
 
 
@@ -101,10 +107,12 @@ class MetricsListeners:
 class MetricsPolicy:
     """Settings of ``client.enable_metrics(policy)``.
 
-    `report_dir` and `report_size_limit` (bytes, 0 = no limit) control the
-    default file writer, `interval` is the snapshot period in tend
-    intervals, `latency_columns` / `latency_shift` shape the latency
-    buckets and `labels` are name/value pairs added to every report.
+    `report_dir` and `report_size_limit` (bytes, 0 = no limit, else at
+    least 1,000,000) control the default file writer, `interval` is the
+    snapshot period in cluster tends (``tend_interval`` in the client
+    config), `latency_columns` / `latency_shift` shape the latency buckets
+    (``<=1ms``, ``>1ms``, then limits multiplied by ``2**latency_shift``)
+    and `labels` are name/value pairs added to every report.
     """
 
     def __init__(
