@@ -10,7 +10,6 @@ follow the reference client 19.3.0.
 """
 
 import json
-import os
 
 from aerospike import exception
 
@@ -219,59 +218,10 @@ def _uint32(value):
     return int(value)
 
 
-class Transaction:
-    """A multi-record transaction handle (`client.commit` / `client.abort`).
-
-    Note: multi-record transactions need a strong-consistency namespace on
-    an Enterprise server. The servers this client targets (Community
-    Edition, and the bundled emulator) do not support them, so this object
-    is a faithful placeholder: it carries the reference attributes, and
-    commands that use it are refused by the server.
-
-    Attributes: ``id`` (random non-zero 64-bit int, read-only),
-    ``in_doubt`` (read-only, False), ``state`` (read-only, one of the
-    ``TXN_STATE_*`` constants), ``timeout`` (seconds, writable, 0 = the
-    server default).
-    """
-
-    __slots__ = ("_id", "_in_doubt", "_reads_capacity", "_state", "_timeout", "_writes_capacity")
-
-    def __init__(self, reads_capacity=128, writes_capacity=128):
-        self._reads_capacity = _uint32(reads_capacity)
-        self._writes_capacity = _uint32(writes_capacity)
-        self._id = 0
-        while self._id == 0:
-            self._id = int.from_bytes(os.urandom(8), "little")
-        self._in_doubt = False
-        self._state = 0
-        self._timeout = 0
-
-    @property
-    def id(self):
-        """The transaction id (random, non-zero, 64 bits)."""
-        return self._id
-
-    @property
-    def in_doubt(self):
-        """True if a commit or abort may have been applied partially."""
-        return self._in_doubt
-
-    @property
-    def state(self):
-        """One of ``TXN_STATE_OPEN``, ``_VERIFIED``, ``_COMMITTED``, ``_ABORTED``."""
-        return self._state
-
-    @property
-    def timeout(self):
-        """Seconds the server keeps the transaction open; 0 = server default."""
-        return self._timeout
-
-    @timeout.setter
-    def timeout(self, value):
-        self._timeout = _uint32(value)
-
-
-Transaction.__module__ = "aerospike"
+# A multi-record transaction: Transaction(reads_capacity=128, writes_capacity=128),
+# with the read-only attributes id, in_doubt and state and the writable timeout. The type
+# lives in the C binding (src/ext/txn.c), which owns the transaction's state.
+from aerospike._core import Transaction  # noqa: E402
 
 
 class ConfigProvider:

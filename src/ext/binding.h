@@ -15,6 +15,7 @@
 #include <aerospike/as_error.h>
 #include <aerospike/as_msgpack.h>
 #include <aerospike/as_proto.h>
+#include <aerospike/as_txn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -107,6 +108,8 @@ typedef struct py_policy {
 	bool allow_inline_ssd; /* batch */
 	bool respond_all_keys; /* batch */
 	bool send_bool_as_int;
+	bool on_locking_only;  /* writes: fail if the transaction already locked the record */
+	as_txn* txn;		   /* the 'txn' key: the Transaction's state (borrowed), or NULL */
 	PyObject* expressions; /* borrowed compiled expression, or NULL */
 	uint32_t timeout;	   /* info / admin */
 } py_policy;
@@ -270,9 +273,12 @@ bool command_run(ClientObject* self, const py_key* k, const py_policy* p, as_buf
 	as_buf* resp, as_msg* msg);
 
 /* Starts a single-record message: header from policy/meta, then the
- * namespace, set, digest, optional key and filter fields. */
+ * namespace, set, digest, the transaction fields, optional key and filter
+ * fields. In a transaction it first checks the transaction and, before a
+ * write of a key new to it, tells the transaction's monitor (a command of
+ * its own, run by `self`). */
 bool record_begin(as_msg_builder* mb, as_buf* buf, const py_key* k, const py_policy* p,
-	as_msg_header* h, const value_ctx* vc);
+	as_msg_header* h, ClientObject* self);
 
 /* The arguments every single-record command starts with: the key, the
  * call's policy over the client's defaults of `kind`, and (when meta is
@@ -359,6 +365,30 @@ PyObject* client_admin_query_roles(ClientObject* self, PyObject* args, PyObject*
 
 /* The user name and password for logins (client.c). */
 bool set_credentials(ClientObject* self, PyObject* user, PyObject* password);
+
+/* ---- transactions (txn.c) ------------------------------------------------ */
+
+typedef struct TransactionObject {
+	PyObject_HEAD
+	as_txn txn;
+} TransactionObject;
+
+extern PyTypeObject TransactionType;
+
+/* Before a command of a transaction on key k: the transaction's checks,
+ * then (for a write of a key it has not written) the monitor write. False
+ * with the exception set. */
+bool txn_prepare(ClientObject* self, const py_key* k, const py_policy* p);
+
+/* The monitor write for `n` digests (batch: append-items), GIL released. */
+bool txn_monitor_add(ClientObject* self, as_txn* txn, const as_command_policy* cmd,
+	const uint8_t* digests, size_t n, bool batch);
+
+/* The transaction fields of a command on key k (AS_TXN_PUT_* in `what`). */
+void txn_put_fields(as_msg_builder* mb, const py_key* k, const py_policy* p, int what);
+
+PyObject* client_commit(ClientObject* self, PyObject* args);
+PyObject* client_abort(ClientObject* self, PyObject* args);
 
 /* Config parsing (config.c). */
 bool config_parse(ClientObject* self, PyObject* config);

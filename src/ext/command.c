@@ -1,8 +1,9 @@
 /*
  * command.c: what every single-record command shares: the header bits a
- * policy implies (protocol.md 3, 12), the meta dict, the leading fields,
- * request compression, and running the request through the core executor
- * with the GIL released. Called by record.c and operate.c.
+ * policy implies (protocol.md 3, 12), the meta dict, the leading fields
+ * (with a transaction's), request compression, and running the request
+ * through the core executor with the GIL released (a transaction hears of
+ * the reply). Called by record.c, operate.c and batch.c.
  */
 #include "binding.h"
 #include <aerospike/as_crypto.h>
@@ -101,6 +102,9 @@ void header_for_write(as_msg_header* h, const py_policy* p, uint32_t ttl, uint32
 	if (p->commit_level == 1) {
 		h->info3 |= AS_INFO3_COMMIT_MASTER;
 	}
+	if (p->on_locking_only) {
+		h->info4 |= AS_INFO4_TXN_ON_LOCKING_ONLY;
+	}
 	h->record_ttl = ttl;
 }
 
@@ -119,14 +123,20 @@ void header_for_read(as_msg_header* h, const py_policy* p)
 }
 
 bool record_begin(as_msg_builder* mb, as_buf* buf, const py_key* k, const py_policy* p,
-	as_msg_header* h, const value_ctx* vc)
+	as_msg_header* h, ClientObject* self)
 {
-	(void)vc;
+	if (p->txn && !txn_prepare(self, k, p)) {
+		return false;
+	}
 	h->transaction_ttl = as_command_server_timeout(&p->cmd);
 	as_msg_begin(mb, buf, h);
 	as_msg_field(mb, AS_FIELD_NAMESPACE, k->ns, strlen(k->ns));
 	as_msg_field(mb, AS_FIELD_SET, k->set, k->set_len);
 	as_msg_field(mb, AS_FIELD_DIGEST, k->digest, 20);
+	if (p->txn) {
+		/* Writes always carry the deadline, 0 when the monitor gave none. */
+		txn_put_fields(mb, k, p, AS_TXN_PUT_ID | (p->cmd.is_write ? AS_TXN_PUT_DEADLINE : 0));
+	}
 	if (p->key == 1 && k->key_type) {
 		as_msg_field_begin(mb, AS_FIELD_KEY);
 		as_buf_put_u8(buf, k->key_type);
@@ -209,12 +219,18 @@ bool command_run(ClientObject* self, const py_key* k, const py_policy* p, as_buf
 	cluster_release(h);
 	Py_END_ALLOW_THREADS
 	if (rc != 0) {
+		if (p->txn && p->cmd.is_write && err.in_doubt) {
+			as_txn_on_write_in_doubt(p->txn, k->digest, k->set, k->set_len);
+		}
 		raise_error(&err);
 		return false;
 	}
 	if (as_msg_parse(msg, resp->data, resp->data + resp->len) == 0) {
 		raise_code(AS_ERR_CLIENT, "Malformed reply from the server");
 		return false;
+	}
+	if (p->txn) {
+		as_txn_on_reply(p->txn, k->digest, k->set, k->set_len, p->cmd.is_write, msg);
 	}
 	return true;
 }

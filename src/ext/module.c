@@ -229,14 +229,15 @@ static struct PyModuleDef core_module = {
 
 PyMODINIT_FUNC PyInit__core(void)
 {
-	if (!intern_strings() || PyType_Ready(&ClientType) < 0) {
+	if (!intern_strings() || PyType_Ready(&ClientType) < 0 || PyType_Ready(&TransactionType) < 0) {
 		return NULL;
 	}
 	PyObject* m = PyModule_Create(&core_module);
 	if (!m) {
 		return NULL;
 	}
-	if (PyModule_AddObjectRef(m, "Client", (PyObject*)&ClientType) < 0) {
+	if (PyModule_AddObjectRef(m, "Client", (PyObject*)&ClientType) < 0 ||
+		PyModule_AddObjectRef(m, "Transaction", (PyObject*)&TransactionType) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

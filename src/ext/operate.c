@@ -62,7 +62,7 @@ static PyObject* do_operate(ClientObject* self, PyObject* args, PyObject* kwargs
 	}
 	p.cmd.is_write = res.has_write;
 	as_msg_builder mb;
-	if (!record_begin(&mb, &req, &k, &p, &h, &vc)) {
+	if (!record_begin(&mb, &req, &k, &p, &h, self)) {
 		goto done;
 	}
 	as_buf_put(&req, ops_buf.data, ops_buf.len);

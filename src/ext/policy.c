@@ -146,6 +146,7 @@ bool policy_parse(py_policy* out, const py_policy* defaults, PyObject* dict, con
 		dict_get_bool(dict, "allow_inline", &out->allow_inline, what) &&
 		dict_get_bool(dict, "allow_inline_ssd", &out->allow_inline_ssd, what) &&
 		dict_get_bool(dict, "respond_all_keys", &out->respond_all_keys, what) &&
+		dict_get_bool(dict, "on_locking_only", &out->on_locking_only, what) &&
 		dict_get_u32(dict, "timeout", &out->timeout, what);
 	if (!ok) {
 		return false;
@@ -169,6 +170,14 @@ bool policy_parse(py_policy* out, const py_policy* defaults, PyObject* dict, con
 	if (out->read_mode_ap > 1 || out->read_mode_sc > 3) {
 		raise_param("%s: read mode is invalid", what);
 		return false;
+	}
+	PyObject* txn = lookup(dict, "txn");
+	if (txn) {
+		if (!PyObject_TypeCheck(txn, &TransactionType)) {
+			raise_param("txn is not of type aerospike.Transaction");
+			return false;
+		}
+		out->txn = &((TransactionObject*)txn)->txn;
 	}
 	PyObject* exp = lookup(dict, "expressions");
 	if (exp && exp != Py_None) {

@@ -73,9 +73,7 @@ static PyObject* do_read(ClientObject* self, PyObject* py_key_obj, PyObject* bin
 		h.info1 |= AS_INFO1_GET_NO_BINS;
 	}
 	as_msg_builder mb;
-	value_ctx vc;
-	client_value_ctx(self, &vc, 0);
-	if (!record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
+	if (!record_begin(&mb, &r.req, &k, &p, &h, self)) {
 		goto done;
 	}
 	if (kind == READ_SELECT) {
@@ -188,11 +186,10 @@ PyObject* client_remove(ClientObject* self, PyObject* args, PyObject* kwargs)
 	header_for_write(&h, &p, 0, gen);
 	h.info2 |= AS_INFO2_DELETE;
 	h.info2 &= (uint8_t)~AS_INFO2_CREATE_ONLY;
+	h.info4 = 0; /* on_locking_only is not a remove policy key */
 	h.info3 &= (uint8_t) ~(AS_INFO3_UPDATE_ONLY | AS_INFO3_REPLACE_ONLY | AS_INFO3_CREATE_OR_REPLACE);
 	as_msg_builder mb;
-	value_ctx vc;
-	client_value_ctx(self, &vc, 0);
-	if (record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
+	if (record_begin(&mb, &r.req, &k, &p, &h, self)) {
 		as_msg_end(&mb);
 		as_msg m;
 		if (command_run(self, &k, &p, &r.req, &r.resp, &m)) {
@@ -230,7 +227,7 @@ static PyObject* write_ops(ClientObject* self, PyObject* py_key_obj, PyObject* m
 	as_msg_header h = {0};
 	header_for_write(&h, &p, ttl, gen);
 	as_msg_builder mb;
-	if (!record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
+	if (!record_begin(&mb, &r.req, &k, &p, &h, self)) {
 		goto done;
 	}
 	for (Py_ssize_t i = 0; i < n; i++) {
@@ -438,7 +435,7 @@ PyObject* client_apply(ClientObject* self, PyObject* args, PyObject* kwargs)
 	Py_ssize_t ml, fl;
 	const char* m = PyUnicode_AsUTF8AndSize(module, &ml);
 	const char* f = m ? PyUnicode_AsUTF8AndSize(function, &fl) : NULL;
-	if (!f || !record_begin(&mb, &r.req, &k, &p, &h, &vc)) {
+	if (!f || !record_begin(&mb, &r.req, &k, &p, &h, self)) {
 		goto done;
 	}
 	as_msg_field(&mb, AS_FIELD_UDF_PACKAGE_NAME, m, (size_t)ml);

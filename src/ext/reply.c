@@ -113,39 +113,7 @@ PyObject* reply_user_key(const as_msg* m)
 
 PyObject* raise_result(const as_msg* m, const py_key* k, bool in_doubt)
 {
-	static const char* const names[] = {
-		[1] = "Server error",
-		[2] = "Record not found",
-		[3] = "Record generation mismatch",
-		[4] = "Invalid request",
-		[5] = "Record already exists",
-		[6] = "Bin already exists",
-		[7] = "Cluster key mismatch",
-		[8] = "Server full",
-		[9] = "Timeout",
-		[10] = "Operation forbidden",
-		[11] = "Partition unavailable",
-		[12] = "Bin type error",
-		[13] = "Record too big",
-		[14] = "Record busy",
-		[15] = "Scan aborted",
-		[16] = "Unsupported feature",
-		[17] = "Bin not found",
-		[18] = "Device overload",
-		[19] = "Key mismatch",
-		[20] = "Namespace not found",
-		[21] = "Bin name error",
-		[22] = "Operation forbidden",
-		[23] = "Element not found",
-		[24] = "Element exists",
-		[25] = "Enterprise only",
-		[26] = "Operation not applicable",
-		[27] = "Filtered out",
-		[28] = "Lost conflict",
-	};
-	const char* text = m->result_code < sizeof(names) / sizeof(names[0]) && names[m->result_code]
-		? names[m->result_code]
-		: "Server error";
+	const char* text = as_status_text(m->result_code);
 	as_error err;
 	as_error_reset(&err);
 	as_error_set(&err, m->result_code, "%s", text);

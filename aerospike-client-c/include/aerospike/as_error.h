@@ -23,6 +23,14 @@ typedef enum as_status {
 	AS_ERR_BIN_NAME = 21,
 	AS_ERR_FILTERED_OUT = 27,
 	AS_ERR_UDF = 100,
+	AS_ERR_MRT_BLOCKED = 120,
+	AS_ERR_MRT_VERSION_MISMATCH = 121,
+	AS_ERR_MRT_EXPIRED = 122,
+	AS_ERR_MRT_TOO_MANY_WRITES = 123,
+	AS_ERR_MRT_COMMITTED = 124,
+	AS_ERR_MRT_ABORTED = 125,
+	AS_ERR_MRT_ALREADY_LOCKED = 126,
+	AS_ERR_MRT_MONITOR_EXISTS = 127,
 	AS_ERR_CLIENT = -1,
 	AS_ERR_PARAM = -2,
 	AS_ERR_INVALID_HOST = -4,
@@ -34,6 +42,9 @@ typedef enum as_status {
 	AS_ERR_MAX_RETRIES_EXCEEDED = -12,
 	AS_ERR_MAX_ERROR_RATE = -14,
 	AS_ERR_NO_RESPONSE = -15,
+	AS_ERR_TXN_FAILED = -17,
+	AS_ERR_TXN_ALREADY_COMMITTED = -18,
+	AS_ERR_TXN_ALREADY_ABORTED = -19,
 } as_status;
 
 typedef struct as_error {
@@ -51,5 +62,9 @@ int as_error_set_at(as_error* err, int code, const char* file, int line, const c
 	__attribute__((format(printf, 5, 6)));
 
 #define as_error_set(err, code, ...) as_error_set_at(err, code, __FILE__, __LINE__, __VA_ARGS__)
+
+/* A short English text for a server result code ("Server error" for the
+ * codes without one of their own). */
+const char* as_status_text(int code);
 
 #endif
