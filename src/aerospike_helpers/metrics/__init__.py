@@ -131,5 +131,6 @@ class MetricsPolicy:
         self.interval = interval
         self.latency_columns = latency_columns
         self.latency_shift = latency_shift
-        # A fresh dict when none is given, so policies never share labels.
-        self.labels = labels if labels else {}
+        # As given (None stays None and is refused by enable_metrics); the
+        # shared default is never changed: enable_metrics copies the labels.
+        self.labels = labels
