@@ -4,8 +4,11 @@
  * (protocol.md 9). Every command becomes a list of rows; rows are grouped
  * by the node of their partition, each node gets one batch message (rows
  * that repeat the previous row's attributes are sent as REPEAT), and the
- * answers are parsed back into BatchRecords. A batch of one row is sent as
- * the equivalent single-record command, as the reference client does.
+ * answers are parsed back into BatchRecords. A node with one row gets the
+ * equivalent single-record command instead, as the reference client does.
+ * In a transaction (the 'txn' key of the batch policy) the rows carry the
+ * transaction's fields, the monitor hears of every write row first, and the
+ * answers report versions back to the transaction.
  */
 #include "binding.h"
 #include <aerospike/as_crypto.h>
@@ -16,6 +19,7 @@ enum { ROW_READ, ROW_WRITE, ROW_APPLY, ROW_REMOVE };
 #define ROW_FLAG_INFO 0x02
 #define ROW_FLAG_GEN 0x04
 #define ROW_FLAG_TTL 0x08
+#define ROW_FLAG_INFO4 0x10
 #define PARENT_ALLOW_INLINE 0x01
 #define PARENT_ALLOW_INLINE_SSD 0x02
 #define PARENT_RESPOND_ALL_KEYS 0x04
@@ -38,6 +42,7 @@ typedef struct batch_row {
 	const void* same[3];  /* identities of its attribute sources (ops, policy, meta) */
 	as_node* node;		  /* reserved while the batch runs */
 	int result;
+	bool is_write;		  /* a transaction's write row (known before the rows are sent) */
 	bool done;
 	bool in_doubt;
 	PyObject* record;	  /* (key, meta, bins) or NULL */
@@ -97,6 +102,7 @@ static void row_header(const batch_row* r, as_msg_header* h, ops_result* res)
 		h->info2 |= AS_INFO2_DELETE | AS_INFO2_RESPOND_ALL_OPS;
 		h->info2 &= (uint8_t)~AS_INFO2_CREATE_ONLY;
 		h->info3 &= AS_INFO3_COMMIT_MASTER;
+		h->info4 = 0;
 		break;
 	}
 }
@@ -205,10 +211,16 @@ static bool encode_row(batch_cmd* cmd, const batch_row* r, uint32_t index, as_bu
 	bool is_read = r->kind == ROW_READ || (r->kind == ROW_WRITE && !res.has_write);
 	uint8_t flags = is_read ? (ROW_FLAG_INFO | ROW_FLAG_TTL)
 							: (ROW_FLAG_INFO | ROW_FLAG_GEN | ROW_FLAG_TTL);
+	if (h.info4) {
+		flags |= ROW_FLAG_INFO4;
+	}
 	as_buf_put_u8(&body, flags);
 	as_buf_put_u8(&body, h.info1);
 	as_buf_put_u8(&body, h.info2);
 	as_buf_put_u8(&body, h.info3);
+	if (flags & ROW_FLAG_INFO4) {
+		as_buf_put_u8(&body, h.info4);
+	}
 	if (flags & ROW_FLAG_GEN) {
 		as_buf_put_u16be(&body, (uint16_t)h.generation);
 	}
@@ -218,6 +230,11 @@ static bool encode_row(batch_cmd* cmd, const batch_row* r, uint32_t index, as_bu
 	as_msg_builder mb = {.buf = &body};
 	as_msg_field(&mb, AS_FIELD_NAMESPACE, r->key.ns, strlen(r->key.ns));
 	as_msg_field(&mb, AS_FIELD_SET, r->key.set, r->key.set_len);
+	if (r->pol.txn) {
+		/* A row's deadline only once the monitor has given one. */
+		txn_put_fields(&mb, &r->key, &r->pol,
+			AS_TXN_PUT_ID | (r->is_write ? AS_TXN_PUT_DEADLINE_IF_SET : 0));
+	}
 	if (!row_fields(cmd, r, &mb)) {
 		goto done;
 	}
@@ -349,7 +366,11 @@ static bool parse_answer(batch_cmd* cmd, const as_buf* resp, as_error* err)
 		}
 		uint32_t index = m.h.transaction_ttl;
 		if (index < (uint32_t)cmd->n) {
-			row_set_record(cmd, &cmd->rows[index], &m);
+			batch_row* r = &cmd->rows[index];
+			row_set_record(cmd, r, &m);
+			if (r->pol.txn) {
+				as_txn_on_reply(r->pol.txn, r->key.digest, r->key.set, r->key.set_len, r->is_write, &m);
+			}
 		}
 	}
 	return true;
@@ -367,10 +388,10 @@ static void release_nodes(batch_cmd* cmd)
 	}
 }
 
-/* A batch of one row: the equivalent single-record command. */
-static bool run_single(batch_cmd* cmd, py_cluster* h)
+/* A node with one row: the equivalent single-record command (in a
+ * transaction, with the single-record command's monitor write and fields). */
+static bool run_single(batch_cmd* cmd, batch_row* r)
 {
-	batch_row* r = &cmd->rows[0];
 	uint8_t req_stack[2048], resp_stack[2048], ops_stack[1024];
 	as_buf req, resp, ops;
 	as_buf_init(&req, req_stack, sizeof(req_stack));
@@ -380,18 +401,26 @@ static bool run_single(batch_cmd* cmd, py_cluster* h)
 	ops_result res;
 	uint16_t n_ops;
 	py_policy p = r->pol;
-	(void)h;
 	if (row_ops(cmd, r, &ops, &n_ops, &res)) {
 		as_msg_header hdr;
 		row_header(r, &hdr, &res);
+		if (r->kind == ROW_REMOVE) {
+			hdr.info2 &= (uint8_t)~AS_INFO2_RESPOND_ALL_OPS; /* as the reference's single remove */
+		}
 		p.cmd = cmd->parent.cmd;
 		p.cmd.is_write = r->kind != ROW_READ && !(r->kind == ROW_WRITE && !res.has_write);
+		if (p.txn && !txn_prepare(cmd->self, &r->key, &p)) {
+			goto done;
+		}
 		hdr.transaction_ttl = as_command_server_timeout(&p.cmd);
 		as_msg_builder mb;
 		as_msg_begin(&mb, &req, &hdr);
 		as_msg_field(&mb, AS_FIELD_NAMESPACE, r->key.ns, strlen(r->key.ns));
 		as_msg_field(&mb, AS_FIELD_SET, r->key.set, r->key.set_len);
 		as_msg_field(&mb, AS_FIELD_DIGEST, r->key.digest, 20);
+		if (p.txn) {
+			txn_put_fields(&mb, &r->key, &p, AS_TXN_PUT_ID | (p.cmd.is_write ? AS_TXN_PUT_DEADLINE : 0));
+		}
 		p.expressions = NULL; /* written by row_fields, after the key */
 		if (!r->pol.expressions) {
 			r->pol.expressions = cmd->parent.expressions; /* the batch's filter */
@@ -414,6 +443,7 @@ static bool run_single(batch_cmd* cmd, py_cluster* h)
 			}
 			else {
 				as_msg m;
+				/* command_run reports the reply to the transaction itself. */
 				ok = command_run(cmd->self, &r->key, &p, &req, &resp, &m);
 				if (ok) {
 					row_set_record(cmd, r, &m);
@@ -421,25 +451,75 @@ static bool run_single(batch_cmd* cmd, py_cluster* h)
 			}
 		}
 	}
+done:
 	as_buf_destroy(&req);
 	as_buf_destroy(&resp);
 	as_buf_destroy(&ops);
 	return ok;
 }
 
-/* Groups the rows by node and runs one batch message per node. */
+/* Whether a row writes (a Write record whose ops only read does not). */
+static bool row_writes(batch_cmd* cmd, const batch_row* r, bool* out)
+{
+	if (r->kind != ROW_WRITE) {
+		*out = r->kind != ROW_READ;
+		return true;
+	}
+	uint8_t stack[1024];
+	as_buf ops;
+	as_buf_init(&ops, stack, sizeof(stack));
+	ops_result res;
+	uint16_t n_ops;
+	bool ok = row_ops(cmd, r, &ops, &n_ops, &res);
+	as_buf_destroy(&ops);
+	*out = res.has_write;
+	return ok;
+}
+
+/* A transaction's batch: every row's namespace checked, then the monitor
+ * told of every write row (one append-items of their digests). */
+static bool txn_begin_rows(batch_cmd* cmd)
+{
+	as_txn* txn = cmd->parent.txn;
+	uint8_t* digests = PyMem_Malloc((size_t)(cmd->n ? cmd->n : 1) * 20);
+	if (!digests) {
+		PyErr_NoMemory();
+		return false;
+	}
+	size_t n = 0;
+	bool ok = true;
+	for (Py_ssize_t i = 0; ok && i < cmd->n; i++) {
+		batch_row* r = &cmd->rows[i];
+		as_error err;
+		as_error_reset(&err);
+		if (as_txn_begin_command(txn, r->key.ns, &err) != 0) {
+			raise_error(&err);
+			ok = false;
+		}
+		else if ((ok = row_writes(cmd, r, &r->is_write)) && r->is_write) {
+			memcpy(digests + 20 * n++, r->key.digest, 20);
+		}
+	}
+	if (ok && n) {
+		ok = txn_monitor_add(cmd->self, txn, &cmd->parent.cmd, digests, n, true);
+	}
+	PyMem_Free(digests);
+	return ok;
+}
+
+/* Groups the rows by node and runs one batch message per node (in the
+ * order each node first appears), or a single-record command for a node
+ * with one row. */
 static bool run_batch(batch_cmd* cmd)
 {
+	if (cmd->parent.txn && !txn_begin_rows(cmd)) {
+		return false;
+	}
 	py_cluster* h = client_cluster(cmd->self);
 	if (!h) {
 		return false;
 	}
 	bool ok = true;
-	if (cmd->n == 1) {
-		ok = run_single(cmd, h);
-		cluster_release(h);
-		return ok;
-	}
 	as_error err;
 	as_error_reset(&err);
 	bool any_write = false;
@@ -461,14 +541,22 @@ static bool run_batch(batch_cmd* cmd)
 	as_buf_init(&resp, NULL, 0);
 	for (Py_ssize_t i = 0; i < cmd->n && ok; i++) {
 		as_node* node = cmd->rows[i].node;
-		if (cmd->rows[i].done || (i > 0 && node == NULL)) {
+		if (cmd->rows[i].done) {
 			continue;
 		}
 		bool first = true;
-		for (Py_ssize_t j = 0; j < i && first; j++) {
-			first = cmd->rows[j].node != node;
+		Py_ssize_t count = 0;
+		for (Py_ssize_t j = 0; j < cmd->n; j++) {
+			if (cmd->rows[j].node == node) {
+				first = first && j >= i;
+				count++;
+			}
 		}
 		if (!first) {
+			continue;
+		}
+		if (count == 1) {
+			ok = run_single(cmd, &cmd->rows[i]);
 			continue;
 		}
 		req.len = 0;
@@ -481,6 +569,15 @@ static bool run_batch(batch_cmd* cmd)
 		Py_BEGIN_ALLOW_THREADS
 		rc = as_command_execute_stream(node, &cp, req.data, req.len, false, &resp, &err);
 		Py_END_ALLOW_THREADS
+		if (rc != 0 && cmd->parent.txn && err.in_doubt) {
+			/* The node's write rows may have been applied. */
+			for (Py_ssize_t j = 0; j < cmd->n; j++) {
+				batch_row* r = &cmd->rows[j];
+				if (r->node == node && !r->done && r->is_write) {
+					as_txn_on_write_in_doubt(r->pol.txn, r->key.digest, r->key.set, r->key.set_len);
+				}
+			}
+		}
 		if (rc != 0 || !parse_answer(cmd, &resp, &err)) {
 			ok = false;
 		}
@@ -550,6 +647,7 @@ static bool row_policy(batch_cmd* cmd, batch_row* r, int kind, PyObject* dict, c
 	if (!policy_parse(&r->pol, &cmd->self->defaults[kind], dict, what)) {
 		return false;
 	}
+	r->pol.txn = cmd->parent.txn; /* a row's own 'txn' is not used, as in the reference */
 	bool own_read_mode = dict && PyDict_Check(dict) && PyDict_GetItemString(dict, "read_mode_ap");
 	if (r->kind == ROW_READ && !own_read_mode) {
 		r->pol.read_mode_ap = cmd->parent.read_mode_ap; /* the batch's read mode by default */

@@ -84,6 +84,7 @@ typedef struct as_txn {
 	uint32_t deadline; /* from the monitor's reply; 0 = no monitor yet */
 	int state;
 	bool in_doubt;
+	bool write_in_doubt; /* a write may have been applied: the monitor is left to expire */
 	as_txn_keys reads;
 	as_txn_keys writes;
 } as_txn;

@@ -243,6 +243,7 @@ void as_txn_on_reply(as_txn* t, const uint8_t* digest, const char* set, size_t s
 void as_txn_on_write_in_doubt(as_txn* t, const uint8_t* digest, const char* set, size_t set_len)
 {
 	pthread_mutex_lock(&t->lock);
+	t->write_in_doubt = true;
 	as_txn_keys_remove(&t->reads, digest);
 	as_txn_keys_put(&t->writes, digest, set, set_len, 0);
 	pthread_mutex_unlock(&t->lock);

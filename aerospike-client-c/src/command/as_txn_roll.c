@@ -27,6 +27,7 @@ typedef struct txn_view {
 	char ns[AS_NS_MAX + 1];
 	uint32_t timeout;
 	uint32_t deadline;
+	bool close; /* the monitor is deleted at the end: it exists and no write is in doubt */
 } txn_view;
 
 static void view_of(as_txn* t, txn_view* v)
@@ -36,6 +37,7 @@ static void view_of(as_txn* t, txn_view* v)
 	memcpy(v->ns, t->ns, sizeof(v->ns));
 	v->timeout = t->timeout;
 	v->deadline = t->deadline;
+	v->close = t->deadline != 0 && !t->write_in_doubt;
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -481,7 +483,7 @@ int as_txn_commit(as_cluster* c, as_txn* t, const as_txn_policy* verify_pol,
 			if (roll(c, t, &v, roll_pol, AS_INFO4_TXN_ROLL_BACK, &e) != 0) {
 				append_failure(err, "Rollback abandoned", &e);
 			}
-			else if (v.deadline && monitor_write(c, &v, roll_pol, true, &e) != 0) {
+			else if (v.close && monitor_write(c, &v, roll_pol, true, &e) != 0) {
 				append_failure(err, "Close abandoned", &e);
 			}
 			return err->code;
@@ -517,7 +519,7 @@ int as_txn_commit(as_cluster* c, as_txn* t, const as_txn_policy* verify_pol,
 		*status = AS_COMMIT_ROLL_FORWARD_ABANDONED;
 		return 0;
 	}
-	if (v.deadline && monitor_write(c, &v, roll_pol, true, &e) != 0) {
+	if (v.close && monitor_write(c, &v, roll_pol, true, &e) != 0) {
 		*status = AS_COMMIT_CLOSE_ABANDONED;
 	}
 	return 0;
@@ -550,7 +552,7 @@ int as_txn_abort(as_cluster* c, as_txn* t, const as_txn_policy* roll_pol, int* s
 		*status = AS_ABORT_ROLL_BACK_ABANDONED;
 		return 0;
 	}
-	if (v.deadline && monitor_write(c, &v, roll_pol, true, &e) != 0) {
+	if (v.close && monitor_write(c, &v, roll_pol, true, &e) != 0) {
 		*status = AS_ABORT_CLOSE_ABANDONED;
 	}
 	return 0;
