@@ -104,6 +104,10 @@ class MetricsListeners:
         self.disable_listener = disable_listener
 
 
+# The default of MetricsPolicy's labels (shows as {} in its signature).
+_NO_LABELS: "dict[str, str]" = {}
+
+
 class MetricsPolicy:
     """Settings of ``client.enable_metrics(policy)``.
 
@@ -123,7 +127,7 @@ class MetricsPolicy:
         interval: int = 30,
         latency_columns: int = 7,
         latency_shift: int = 1,
-        labels: "dict[str, str]" = {},  # noqa: B006 - the reference default; never mutated.
+        labels: "dict[str, str]" = _NO_LABELS,
     ):
         self.metrics_listeners = metrics_listeners
         self.report_dir = report_dir
@@ -131,6 +135,6 @@ class MetricsPolicy:
         self.interval = interval
         self.latency_columns = latency_columns
         self.latency_shift = latency_shift
-        # As given (None stays None and is refused by enable_metrics); the
-        # shared default is never changed: enable_metrics copies the labels.
-        self.labels = labels
+        # A fresh dict when none is given, so policies never share labels;
+        # anything given is kept as it is (None is refused by enable_metrics).
+        self.labels = {} if labels is _NO_LABELS else labels
