@@ -125,7 +125,7 @@ PyTypeObject TransactionType = {
 	.tp_basicsize = sizeof(TransactionObject),
 	.tp_dealloc = (destructor)txn_dealloc,
 	.tp_flags = Py_TPFLAGS_DEFAULT,
-	.tp_doc = "Transaction(reads_capacity=128, writes_capacity=128)\n\n"
+	.tp_doc = "Transaction(reads_capacity=128, writes_capacity=128)\n--\n\n"
 			  "A multi-record transaction: pass it as the 'txn' key of a command's policy,\n"
 			  "then call client.commit(txn) or client.abort(txn). The capacities size the\n"
 			  "tables of keys read and written (they grow as needed).",
