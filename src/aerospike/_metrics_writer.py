@@ -86,7 +86,7 @@ class _CpuMeter:
         last, self.last = self.last, now
         if last is None or now[0] <= last[0]:
             return 0
-        return int(round(100 * (now[1] - last[1]) / (now[0] - last[0])))
+        return round(100 * (now[1] - last[1]) / (now[0] - last[0]))
 
 
 def _version():

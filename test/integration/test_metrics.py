@@ -142,7 +142,8 @@ def mc(fresh_client):
 # ---- the parser used by these tests -------------------------------------------------
 
 def test_line_parser():
-    node = "[N1,127.0.0.1,3000,1,0,2,0,0,0,0,0,0,0,0,0,[test,0,1,0,30,87,[conn[1,0],write[2,3]],,0,0,0,71,51,[conn[],write[]]]]"
+    node = ("[N1,127.0.0.1,3000,1,0,2,0,0,0,0,0,0,0,0,0,"
+            "[test,0,1,0,30,87,[conn[1,0],write[2,3]],,0,0,0,71,51,[conn[],write[]]]]")
     parsed = _parse("cluster[,python,19.3.0,not-set,[],0,1,0,5,0,0,[],[" + node + "]]")
     assert parsed[:4] == ["", "python", "19.3.0", "not-set"]
     assert parsed[4] == [] and parsed[11] == []
@@ -418,6 +419,10 @@ class SubPolicy(MetricsPolicy):
     pass
 
 
+_U64 = "MetricsPolicy.report_size_limit must be a unsigned 64-bit integer type"
+_U8 = "MetricsPolicy.%s must be a unsigned 8-bit integer type"
+
+
 @pytest.mark.parametrize("policy, message", [
     ("x", "policy parameter must be an aerospike_helpers.MetricsPolicy type"),
     ({}, "policy parameter must be an aerospike_helpers.MetricsPolicy type"),
@@ -429,14 +434,14 @@ class SubPolicy(MetricsPolicy):
     (_bad(metrics_listeners=MetricsListeners(None, print, print, print)),
      "MetricsPolicy.metrics_listeners.enable_listener must be a callable type"),
     (_bad(report_dir=5), "MetricsPolicy.report_dir must be a str type"),
-    (_bad(report_size_limit=-1), "MetricsPolicy.report_size_limit must be a unsigned 64-bit integer type"),
-    (_bad(report_size_limit=1 << 64), "MetricsPolicy.report_size_limit must be a unsigned 64-bit integer type"),
+    (_bad(report_size_limit=-1), _U64),
+    (_bad(report_size_limit=1 << 64), _U64),
     (_bad(interval="x"), "MetricsPolicy.interval must be a unsigned 32-bit integer type"),
     (_bad(interval=1.5), "MetricsPolicy.interval must be a unsigned 32-bit integer type"),
     (_bad(interval=1 << 32), "MetricsPolicy.interval must be a unsigned 32-bit integer type"),
-    (_bad(latency_columns=256), "MetricsPolicy.latency_columns must be a unsigned 8-bit integer type"),
-    (_bad(latency_columns=-1), "MetricsPolicy.latency_columns must be a unsigned 8-bit integer type"),
-    (_bad(latency_shift=256), "MetricsPolicy.latency_shift must be a unsigned 8-bit integer type"),
+    (_bad(latency_columns=256), _U8 % "latency_columns"),
+    (_bad(latency_columns=-1), _U8 % "latency_columns"),
+    (_bad(latency_shift=256), _U8 % "latency_shift"),
     (_bad(labels=None), "MetricsPolicy.labels must be a dict[str, str] type"),
     (_bad(labels={"a": 1}), "MetricsPolicy.labels must be a dict[str, str] type"),
     (_bad(labels={1: "a"}), "MetricsPolicy.labels must be a dict[str, str] type"),

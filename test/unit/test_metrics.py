@@ -42,7 +42,8 @@ def test_policy_values_are_copied():
 
 @pytest.mark.parametrize("attr, value, message", [
     ("report_dir", b".", "MetricsPolicy.report_dir must be a str type"),
-    ("report_size_limit", 2.0, "MetricsPolicy.report_size_limit must be a unsigned 64-bit integer type"),
+    ("report_size_limit", 2.0,
+     "MetricsPolicy.report_size_limit must be a unsigned 64-bit integer type"),
     ("interval", 0, "MetricsPolicy.interval must be at least 1"),
     ("interval", None, "MetricsPolicy.interval must be a unsigned 32-bit integer type"),
     ("latency_columns", "7", "MetricsPolicy.latency_columns must be a unsigned 8-bit integer type"),
@@ -70,7 +71,8 @@ def test_listener_checked_in_order():
     listeners = MetricsListeners(print, print, "x", None)
     with pytest.raises(exception.ParamError) as e:
         _metrics.parse_policy(MetricsPolicy(listeners))
-    assert e.value.msg == "MetricsPolicy.metrics_listeners.node_close_listener must be a callable type"
+    assert e.value.msg == (
+        "MetricsPolicy.metrics_listeners.node_close_listener must be a callable type")
 
 
 # ---- objects -------------------------------------------------------------------------------
@@ -134,7 +136,8 @@ def test_failing_enable_listener_stops_metrics():
     client = FakeClient()
     with pytest.raises(exception.ClientError) as e:
         _metrics.enable(client, MetricsPolicy(MetricsListeners(boom, print, print, print)))
-    assert e.value.msg == "Python callback enable_listener threw a KeyError exception. Exception value: 'k'"
+    assert e.value.msg == ("Python callback enable_listener threw a KeyError exception."
+                           " Exception value: 'k'")
     assert client.callback is None
 
 
