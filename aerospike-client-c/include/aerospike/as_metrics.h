@@ -4,7 +4,7 @@
  * key-busy errors) and latency histograms of five command groups, counted
  * by the command executors only while metrics are on, plus a listener the
  * tend thread calls every `interval` tends and when a node leaves. The
- * binding (src/ext/metrics.c) turns both into Python objects.
+ * binding (src/ext/metrics.c) hands both to Python.
  *
  * Hot path: one relaxed load (as_metrics_on) per command when metrics are
  * off; when on, two clock reads, a short list walk and relaxed atomic adds.
@@ -71,7 +71,7 @@ void as__node_metrics_free(as_node* n);
 /* True while metrics are on. */
 bool as_metrics_on(as_cluster* c);
 
-/* One command started (only counted while metrics are on). */
+/* Counts one command (the executors call it only while metrics are on). */
 void as_metrics_count_command(as_cluster* c);
 
 /* Adds a latency to a histogram of m (m may be NULL). */
