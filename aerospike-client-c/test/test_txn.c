@@ -65,7 +65,9 @@ TEST(keys_follow_the_reference_walk)
 
 TEST(fields_of_a_command)
 {
-	as_txn_fields f = {.id = 0x1122334455667788ull, .deadline = 0x01020304, .has_version = true,
+	as_txn_fields f = {.id = 0x1122334455667788ull,
+		.deadline = 0x01020304,
+		.has_version = true,
 		.version = 0x00aabbccddeeffull};
 	uint8_t stack[256];
 	as_buf b;

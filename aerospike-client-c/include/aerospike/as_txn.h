@@ -99,7 +99,7 @@ typedef struct as_txn_fields {
 
 /* Which transaction fields a message carries (as_txn_put_fields). */
 #define AS_TXN_PUT_ID 0x01
-#define AS_TXN_PUT_DEADLINE 0x02		 /* always (single-record writes) */
+#define AS_TXN_PUT_DEADLINE 0x02        /* always (single-record writes) */
 #define AS_TXN_PUT_DEADLINE_IF_SET 0x04 /* only when there is one (batch rows) */
 
 /* A random non-zero id; capacities size the key tables (as the reference's). */

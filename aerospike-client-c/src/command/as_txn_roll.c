@@ -199,7 +199,9 @@ typedef struct step {
 
 static as_txn_fields fields_of(const step* s, const step_key* k)
 {
-	as_txn_fields f = {.id = s->v->id, .deadline = s->v->deadline, .has_version = k->has_version,
+	as_txn_fields f = {.id = s->v->id,
+		.deadline = s->v->deadline,
+		.has_version = k->has_version,
 		.version = k->key.version};
 	return f;
 }
@@ -376,8 +378,11 @@ static int verify(as_cluster* c, as_txn* t, const txn_view* v, const as_txn_poli
 	if (n == 0) {
 		return 0;
 	}
-	step s = {.info1 = AS_INFO1_READ | AS_INFO1_GET_NO_BINS, .info3 = AS_INFO3_SC_READ_TYPE,
-		.info4 = AS_INFO4_TXN_VERIFY_READ, .v = v, .pol = pol};
+	step s = {.info1 = AS_INFO1_READ | AS_INFO1_GET_NO_BINS,
+		.info3 = AS_INFO3_SC_READ_TYPE,
+		.info4 = AS_INFO4_TXN_VERIFY_READ,
+		.v = v,
+		.pol = pol};
 	bool failed;
 	int rc = run_step(c, &s, keys, n, &failed, err);
 	release_keys(keys, n);
@@ -398,8 +403,12 @@ static int roll(as_cluster* c, as_txn* t, const txn_view* v, const as_txn_policy
 	if (n == 0) {
 		return 0;
 	}
-	step s = {.info2 = AS_INFO2_WRITE | AS_INFO2_DURABLE_DELETE, .info4 = info4, .with_id = true,
-		.is_write = true, .v = v, .pol = pol};
+	step s = {.info2 = AS_INFO2_WRITE | AS_INFO2_DURABLE_DELETE,
+		.info4 = info4,
+		.with_id = true,
+		.is_write = true,
+		.v = v,
+		.pol = pol};
 	bool failed;
 	int rc = run_step(c, &s, keys, n, &failed, err);
 	release_keys(keys, n);
