@@ -61,9 +61,8 @@ static PyObject* ns_raw(as_ns_metrics* m, uint32_t columns)
 		}
 	}
 #define LOAD(field) (unsigned long long)atomic_load_explicit(&m->field, memory_order_relaxed)
-	return Py_BuildValue("(sKKKKKNNNNN)", m->ns, LOAD(bytes_in), LOAD(bytes_out),
-		LOAD(error_count), LOAD(timeout_count), LOAD(key_busy_count), h[0], h[1], h[2], h[3],
-		h[4]);
+	return Py_BuildValue("(sKKKKKNNNNN)", m->ns, LOAD(bytes_in), LOAD(bytes_out), LOAD(error_count),
+		LOAD(timeout_count), LOAD(key_busy_count), h[0], h[1], h[2], h[3], h[4]);
 #undef LOAD
 }
 

@@ -28,7 +28,7 @@ typedef struct as_cluster_metrics {
 	as_metrics_listener listener;
 	uint32_t interval;
 	uint32_t tends; /* tends since metrics were enabled */
-	bool busy;		/* the tend thread is in a listener call */
+	bool busy;      /* the tend thread is in a listener call */
 } as_cluster_metrics;
 
 struct as_cluster {

@@ -55,8 +55,8 @@ as_ns_metrics* as_node_ns_metrics(as_node* n, const char* ns)
 				snprintf(fresh->ns, sizeof(fresh->ns), "%s", ns);
 			}
 			as_ns_metrics* expected = NULL;
-			if (atomic_compare_exchange_strong_explicit(
-					link, &expected, fresh, memory_order_acq_rel, memory_order_acquire)) {
+			if (atomic_compare_exchange_strong_explicit(link, &expected, fresh,
+					memory_order_acq_rel, memory_order_acquire)) {
 				return fresh;
 			}
 			continue; /* another thread appended first: look at its entry */
@@ -168,8 +168,8 @@ void as_cluster_enable_metrics(as_cluster* c, uint32_t interval, uint32_t column
 	c->metrics.listener = *l;
 	c->metrics.interval = interval ? interval : 1;
 	c->metrics.tends = 0;
-	atomic_store(&c->metrics.columns, columns > AS_LATENCY_COLUMNS_MAX ? AS_LATENCY_COLUMNS_MAX
-																	   : columns);
+	atomic_store(&c->metrics.columns,
+		columns > AS_LATENCY_COLUMNS_MAX ? AS_LATENCY_COLUMNS_MAX : columns);
 	atomic_store(&c->metrics.shift, shift);
 	atomic_store(&c->metrics.on, true);
 	pthread_mutex_unlock(&c->metrics.lock);
