@@ -1,6 +1,7 @@
 """Build script: compiles the C core (aerospike-client-c/) and the binding
 (src/ext/) into one extension, `aerospike._core`, and packages the pure
-Python parts: aerospike, aerospike_helpers and aerospike_emulator.
+Python parts: aerospike, aerospike_helpers, aerospike_lua (the Lua runtime of UDFs, shared
+by the client's aggregations and the emulator) and aerospike_emulator.
 
 Environment knobs (used by the Makefile):
   AS_SANITIZE=1   build with -fsanitize=address,undefined
@@ -52,8 +53,8 @@ core = Extension(
 
 packages = find_packages("src", include=["aerospike", "aerospike.*", "aerospike_helpers", "aerospike_helpers.*"])
 package_dir = {p: os.path.join("src", *p.split(".")) for p in packages}
-emulator = find_packages(".", include=["aerospike_emulator", "aerospike_emulator.*"])
-packages += emulator
+packages += find_packages(".", include=["aerospike_lua", "aerospike_lua.*"])
+packages += find_packages(".", include=["aerospike_emulator", "aerospike_emulator.*"])
 
 setup(
     packages=packages,

@@ -2,14 +2,17 @@
 # UDFs (single-record AS_MSG with fields 30/31/32, batch UDF rows, background UDF jobs) and
 # stream-UDF aggregations. server.py calls apply_record() for a single-record UDF call,
 # batch.py and scan.py call apply_record() and aggregate(); info.py loads this module for
-# the udf-* commands. Lua runs through the optional `lupa` package (udflua.py holds the Lua
-# half); without it, modules can still be registered but every call fails as the server
-# fails a call into a missing module.
+# the udf-* commands. Lua runs through aerospike_lua (the runtime shared with the client:
+# value types, msgpack codec, stream runner) and the optional `lupa` package; udflua.py
+# holds the server's Lua half. Without lupa, modules can still be registered but every call
+# fails as the server fails a call into a missing module.
 
 import base64
 import hashlib
 import json
 import re
+
+import aerospike_lua
 
 from . import record
 from .errors import (
@@ -38,14 +41,8 @@ from .wire import (
     pack_op,
 )
 
-try:  # Lua 5.4 as the server runs it; lupa is an optional dependency of the emulator.
-    import lupa.lua54 as _lupa
-except ImportError:  # pragma: no cover - depends on the installed lupa
-    try:
-        import lupa.lua53 as _lupa
-    except ImportError:
-        _lupa = None
-
+# Lua 5.4 as the server runs it; lupa is an optional dependency of the emulator.
+_lupa = aerospike_lua.lupa_module()
 HAVE_LUA = _lupa is not None
 
 # The failure text of a call into a module the node cannot run (not registered, or no Lua
@@ -146,19 +143,11 @@ def _compile_error(filename, source):
     # The Lua compiler's message for a module that does not compile, or None.
     if not HAVE_LUA:
         return None
-    rt = _lupa.LuaRuntime(encoding=None, register_eval=False, register_builtins=False)
-    loader = rt.eval("function(s, n) local f, e = load(s, n); return e end")
-    err = loader(source, b"@" + filename.encode())
-    return err.decode("utf-8", "replace") if err is not None else None
+    return aerospike_lua.compile_error(source, b"@" + filename.encode())
 
 
 # ---------------------------------------------------------------------------------------
 # Lua runtimes.
-
-
-def _deny(obj, attr, is_setting):
-    # Lua code never reaches the attributes of the few Python objects it can call.
-    raise AttributeError("not accessible from Lua")
 
 
 def _runtime(node, module_name):
@@ -171,16 +160,10 @@ def _runtime(node, module_name):
     if module is None:
         return None, MISSING_MODULE
     if module.runtime is None:
-        rt = _lupa.LuaRuntime(
-            encoding=None,
-            register_eval=False,
-            register_builtins=False,
-            attribute_filter=_deny,
-            unpack_returned_tuples=True,
-        )
         from .udflua import PRELUDE
 
-        entry = rt.execute(PRELUDE.encode())
+        rt, internals = aerospike_lua.new_runtime()
+        entry = rt.execute(PRELUDE.encode(), internals)
 
         def source(name):
             other = mods.get(bytes(name).decode("utf-8", "replace") + ".lua")

@@ -196,9 +196,12 @@ class _Job:
         policy = _check_dict(policy, "policy")
         options = _check_dict(options, "options")
         if self._udf is not None:
-            raise exception.ClientError(
-                -1, "stream UDF aggregation (Query.apply then results/foreach) is not supported "
-                "by this client", None, None, False)
+            if self._kind != "query":
+                raise exception.ClientError(
+                    -1, "a scan runs a UDF only as a background job (execute_background)",
+                    None, None, False)
+            self._aggregate(policy, options, on_records)
+            return
         tracker = self._tracker if self._paginate else None
         if tracker is None or tracker.is_done():
             tracker = _Tracker(policy.get("partition_filter"))
@@ -271,6 +274,54 @@ class _Job:
                 time.sleep(sleep_ms / 1000)
         if not self._paginate:
             self._tracker = tracker
+
+    def _aggregate(self, policy, options, on_values):
+        """Run a stream UDF (protocol.md 10b): every node runs the stream function up to
+        and including its first reduce over its records and sends the values that yields;
+        the rest of the chain runs here, in Lua, over the values of all nodes. on_values
+        gets lists of the values the whole chain yields."""
+        if policy.get("partition_filter"):
+            raise _param("Aggregation or background queries cannot query by partition")
+        module, function, args = self._udf
+        stream = _stream_udf(self._client, module, function, args)
+        spec = self._spec(options)
+        spec.update(udf=self._udf, udf_op=1, task_id=_task_id(), rps=self._rps(policy),
+                    duration=_duration(policy))
+        nodes = [n[0] for n in self._client._nodes()]
+        if not nodes:
+            raise _error(11, "The cluster has no node to run the aggregation")
+        stop = threading.Event()
+        gathered = []
+        lock = threading.Lock()
+        if stream.client_stages:
+            # A node yields at most one value after its reduce: keep them for the client's
+            # stages, which run once every node has answered.
+            def sink(values):
+                with lock:
+                    gathered.extend(values)
+                return True
+        else:
+            # The nodes' values are the results: hand them on as they come.
+            def sink(values):
+                values = [v for v in values if v is not None]
+                if stop.is_set() or (values and on_values(values) is False):
+                    stop.set()
+                    return False
+                return True
+
+        def one(i, node):
+            status = self._client._query_node(node, spec, sink, policy, "query")[2]
+            if status and not stop.is_set():
+                raise _error(status, f"The aggregation failed on node {node}")
+
+        _each(one, nodes)
+        if stream.client_stages:
+            try:
+                values = stream.run(gathered)
+            except _lua.StreamError as e:
+                raise exception.UDFError(100, str(e), None, None, False) from None
+            if values:
+                on_values(values)
 
     def _assign(self, parts, nodename):
         """Group the pending partitions by the node that masters them."""
@@ -347,6 +398,52 @@ class _Job:
             if status and not (status == _NOT_FOUND and self._kind == "scan"):
                 raise _error(status, f"The background {self._kind} failed on node {node}")
         return spec["task_id"]
+
+
+def _stream_udf(client, module, function, args):
+    """The client side of an aggregation (aerospike_lua.StreamUDF): the module loaded from
+    the config's lua user_path (the working directory by default, as in the reference
+    client) and its stream function called to learn its stages."""
+    global _lua
+    if _lua is None:
+        try:
+            import aerospike_lua as _lua
+        except ImportError:
+            raise _no_lua("the aerospike_lua package is missing") from None
+    user_path = getattr(client, "_lua_user_path", None) or "."
+    try:
+        return _lua.StreamUDF(user_path, module, function, args, to_lua=_to_lua,
+                              from_geojson=_from_geojson)
+    except _lua.LuaUnavailable:
+        raise _no_lua("the lupa package is not installed") from None
+    except _lua.StreamError as e:
+        raise exception.UDFError(100, str(e), None, None, False) from None
+    except TypeError as e:
+        raise _param(f"apply: {e}") from None
+
+
+_lua = None  # aerospike_lua, imported with the first aggregation
+
+
+def _no_lua(why):
+    return exception.ClientError(
+        -1, f"stream UDF aggregation runs Lua in the client and {why}: "
+        "pip install 'aerospike[lua]' (or the lupa package)", None, None, False)
+
+
+def _to_lua(value):
+    """Values aerospike_lua.pack() does not know: aerospike.GeoJSON becomes Lua geojson."""
+    from aerospike import GeoJSON
+
+    if isinstance(value, GeoJSON):
+        return _lua.GeoJSON(value.dumps())
+    return None
+
+
+def _from_geojson(text):
+    from aerospike import GeoJSON
+
+    return GeoJSON(text)
 
 
 def _duration(policy):

@@ -3,7 +3,8 @@
  * built from a spec dict that aerospike/_query.py assembles (partitions,
  * resume digests, predicate, filter, bins, background ops or UDF), sent
  * with the GIL released, and the answer is decoded proto by proto into
- * records handed to a Python callback, plus partition bookkeeping. The
+ * records handed to a Python callback, plus partition bookkeeping; an
+ * aggregation's answer carries values (SUCCESS / FAILURE bins) instead. The
  * Python side spreads partitions over nodes, tracks what is done and pages.
  */
 #include "binding.h"
@@ -246,13 +247,6 @@ static bool build_query(ClientObject* self, PyObject* spec, const py_policy* p, 
 		}
 		as_msg_field_end(&mb);
 	}
-	if (p->expressions) {
-		as_msg_field_begin(&mb, AS_FIELD_FILTER);
-		if (!expr_pack(buf, p->expressions)) {
-			return false;
-		}
-		as_msg_field_end(&mb);
-	}
 	value_ctx vc;
 	client_value_ctx(self, &vc, 0);
 	if (udf) {
@@ -270,6 +264,14 @@ static bool build_query(ClientObject* self, PyObject* spec, const py_policy* p, 
 		/* No arguments is an empty field, not an empty msgpack array. */
 		if (args != Py_None && (!PyList_Check(args) || PyList_GET_SIZE(args) > 0) &&
 			!pack_value(buf, args, &vc)) {
+			return false;
+		}
+		as_msg_field_end(&mb);
+	}
+	/* The filter comes after the UDF fields, as the reference client writes them. */
+	if (p->expressions) {
+		as_msg_field_begin(&mb, AS_FIELD_FILTER);
+		if (!expr_pack(buf, p->expressions)) {
 			return false;
 		}
 		as_msg_field_end(&mb);
@@ -340,6 +342,7 @@ typedef struct {
 	uint8_t* seen; /* 1: a record of the partition came; 2: with a bval */
 	long count;
 	long status;
+	bool aggregate; /* an aggregation: each record is a value of the stream (SUCCESS bin) */
 	bool stopped;
 	bool py_error;
 } query_sink;
@@ -428,6 +431,28 @@ static PyObject* decode_record(query_sink* q, const as_msg* m)
 	return out;
 }
 
+/* One record of an aggregation's answer (no fields, one bin): the value of its SUCCESS
+ * bin, None when it has none; a FAILURE bin (the node's stream failed) raises UDFError
+ * with the node's error text. */
+static PyObject* aggregate_value(query_sink* q, const as_msg* m)
+{
+	const uint8_t* cur = m->ops;
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		as_msg_op_view op;
+		as_msg_next_op(&cur, &op);
+		if (op.name_len != 7) {
+			continue;
+		}
+		if (memcmp(op.name, "FAILURE", 7) == 0) {
+			return raise_code(AS_ERR_UDF, "%.*s", (int)op.value_len, (const char*)op.value);
+		}
+		if (memcmp(op.name, "SUCCESS", 7) == 0) {
+			return particle_to_py(op.particle_type, op.value, op.value_len, &q->dc);
+		}
+	}
+	Py_RETURN_NONE;
+}
+
 /* Walks the messages of one proto; false with a Python error set. */
 static bool decode_body(query_sink* q, const uint8_t* p, const uint8_t* end)
 {
@@ -452,6 +477,21 @@ static bool decode_body(query_sink* q, const uint8_t* p, const uint8_t* end)
 			ok = pid && rc && PyDict_SetItem(q->done, pid, rc) == 0;
 			Py_XDECREF(pid);
 			Py_XDECREF(rc);
+			continue;
+		}
+		if (q->aggregate) {
+			PyObject* v = aggregate_value(q, &m);
+			if (!v) {
+				ok = false;
+				break;
+			}
+			if (m.result_code != 0) {
+				Py_DECREF(v);
+				q->status = m.result_code;
+				break;
+			}
+			ok = PyList_Append(records, v) == 0;
+			Py_DECREF(v);
 			continue;
 		}
 		if (m.result_code != 0) {
@@ -517,7 +557,8 @@ static PyObject* last_records(const query_sink* q)
  *   -> (done, last, status, count)
  * Runs a node's share of a scan or query; callback(records) gets the
  * records of each proto of the answer and stops the stream by returning
- * False. kind is "query", "scan" or "write" (the policy kind of background
+ * False. For an aggregation (spec udf_op 1) the "records" are the values
+ * the node's stream yielded (a FAILURE raises UDFError). kind is "query", "scan" or "write" (the policy kind of background
  * jobs). done is {pid: result} of partitions the node could not serve,
  * last {pid: (digest, bval)} of the last record per partition, status the
  * node's result (an error after some records came is a status too, so the
@@ -545,9 +586,11 @@ PyObject* client_query_node(ClientObject* self, PyObject* args, PyObject* kwargs
 	PyObject* out = NULL;
 	py_cluster* h = NULL;
 	as_node* node = NULL;
-	if (!build_query(self, spec, &p, &req)) {
+	uint64_t udf_op = 0;
+	if (!spec_u64(spec, "udf_op", &udf_op) || !build_query(self, spec, &p, &req)) {
 		goto done;
 	}
+	q.aggregate = udf_op == 1;
 	q.done = PyDict_New();
 	q.digests = PyMem_Calloc(AS_N_PARTITIONS, sizeof(*q.digests));
 	q.bvals = PyMem_Calloc(AS_N_PARTITIONS, sizeof(*q.bvals));

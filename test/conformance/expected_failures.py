@@ -4,9 +4,7 @@
 # test is this repository's package; the reference client is never xfailed.
 # The client author prunes this list as areas start to pass.
 
-EXPECTED_FAILURES = {
-    "udf/query-aggregate": "stream UDF aggregation (the client-side reduce in Lua) is not built",
-}
+EXPECTED_FAILURES = {}
 
 
 def reason_for(scenario_id, table=None):

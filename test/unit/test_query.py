@@ -207,11 +207,46 @@ def test_execute_background_goes_to_every_node():
     assert spec["ttl"] == 60 and spec["task_id"] == job
 
 
-def test_aggregation_is_reported_unsupported():
-    q = _query.Query(FakeClient(), "test")
-    q.apply("mod", "fn")
-    with pytest.raises(exception.ClientError):
+AGG_LUA = """
+local function add(a, b) return a + b end
+function total(stream) return stream : reduce(add) end
+function values(stream) return stream end
+"""
+
+
+def aggregation_client(tmp_path, per_node):
+    """A FakeClient whose nodes answer an aggregation with values (per_node: node ->
+    values) and whose Lua user_path holds the module `agg`."""
+    (tmp_path / "agg.lua").write_text(AGG_LUA)
+    client = FakeClient(answer=lambda node, spec: (per_node[node], {}, {}, 0))
+    client._lua_user_path = str(tmp_path)
+    return client
+
+
+def test_aggregation_goes_to_every_node_and_reduces_on_the_client(tmp_path):
+    pytest.importorskip("lupa")
+    client = aggregation_client(tmp_path, {"A": [3], "B": [4]})
+    q = _query.Query(client, "test", "s")
+    q.apply("agg", "total", [1])
+    assert q.results() == [7]
+    assert [node for node, _, _ in client.calls] == ["A", "B"]
+    spec = client.calls[0][1]
+    assert spec["udf"] == ("agg", "total", [1]) and spec["udf_op"] == 1
+    assert "pids" not in spec and "digests" not in spec and "max_records" not in spec
+    q = _query.Query(client, "test", "s")
+    q.apply("agg", "values")
+    assert sorted(q.results()) == [3, 4]
+
+
+def test_aggregation_without_lupa_is_a_client_error(tmp_path, monkeypatch):
+    import aerospike_lua.runtime
+
+    monkeypatch.setattr(aerospike_lua.runtime, "_lupa", None)
+    q = _query.Query(aggregation_client(tmp_path, {"A": [], "B": []}), "test")
+    q.apply("agg", "total")
+    with pytest.raises(exception.ClientError) as info:
         q.results()
+    assert "lupa" in info.value.msg and "aerospike[lua]" in info.value.msg
 
 
 def test_job_info_combines_the_nodes():
