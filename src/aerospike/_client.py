@@ -354,7 +354,8 @@ class Client(_core.Client):
     def udf_put(self, filename, udf_type=0, policy=None):
         """Register the Lua module in `filename` on every node; returns 0 once all list it.
 
-        A copy goes to the config's lua user_path (where client-side code looks for it).
+        A copy goes to the config's lua user_path (where the client-side stages of an
+        aggregation look for it), the working directory by default, as in the reference.
         """
         _check_str(filename, "filename")
         if udf_type != 0:
@@ -418,8 +419,8 @@ class Client(_core.Client):
                 time.sleep(0.05)
 
     def _copy_to_user_path(self, filename, name):
-        user_path = self._lua_user_path
-        if user_path and os.path.isdir(user_path):
+        user_path = self._lua_user_path or "."
+        if os.path.isdir(user_path):
             target = os.path.join(user_path, name)
             if os.path.abspath(target) != os.path.abspath(filename):
                 import shutil  # rarely needed: kept out of the import of aerospike

@@ -2,8 +2,10 @@
 # record UDFs through apply() (return types, writes, record creation and removal, TTL,
 # errors, secondary indexes kept in sync), batch_apply and Apply rows of batch_write,
 # background UDF jobs (scan_apply, query_apply, Query.apply + execute_background, job_info)
-# and stream aggregations (Query.apply + results; the reference client only, since ours
-# does not run the client-side stage). The Lua module is written by the test to a temp dir.
+# and stream aggregations (Query.apply + results/foreach: the stages each node runs, the
+# client-side stages from the first reduce on, arguments, errors on either side, a module
+# missing from the client's Lua user_path). The Lua module is written by the test to a temp
+# dir.
 
 import time
 
@@ -99,6 +101,52 @@ function count_by_s(stream)
     return map.merge(a, b, function(x, y) return x + y end)
   end
   return stream : aggregate(map(), count) : reduce(merge)
+end
+
+function n_values(stream)
+  return stream : map(get_n)
+end
+
+function n_over(stream, limit)
+  local function over(rec) return rec['n'] > limit end
+  return stream : filter(over) : map(get_n)
+end
+
+function sum_by_aggregate(stream)
+  local function acc(total, rec) return total + rec['n'] end
+  return stream : aggregate(0, acc)
+end
+
+function sum_then_scale(stream, factor, limit)
+  local function scale(x) return x * factor end
+  local function big(x) return x > limit end
+  return stream : map(get_n) : reduce(add2) : map(scale) : filter(big)
+end
+
+function sum_as_map(stream)
+  local function describe(total)
+    local m = map()
+    m['total'] = total
+    m['half'] = total / 2
+    m['parts'] = list{total, 'n'}
+    m[1] = 'one'
+    return m
+  end
+  return stream : map(get_n) : reduce(add2) : map(describe)
+end
+
+function sum_then_fail(stream)
+  local function boom(x) error('client side failure') end
+  return stream : map(get_n) : reduce(add2) : map(boom)
+end
+
+function fail_on_server(stream)
+  local function boom(rec) error('server side failure') end
+  return stream : map(boom) : reduce(add2)
+end
+
+function no_stream(stream)
+  return nil
 end
 """
 
@@ -408,7 +456,19 @@ def test_query_execute_background_with_a_where(client, indexed_set, module, inde
     assert bins_of(client, indexed, "n") == [0, 1001, 2, 3, 4, 5]
 
 
-# -- aggregation (the client runs the last stage; ours does not support it) -------------
+# -- aggregation (each node runs the stages up to its first reduce, the client the rest) ----
+
+
+def _have_lupa():
+    try:
+        import lupa  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# Our client runs the client-side stages with lupa, and so does the emulator the server's.
+needs_lua = pytest.mark.skipif(not _have_lupa(), reason="the lupa package is not installed")
 
 
 @pytest.fixture
@@ -420,44 +480,194 @@ def lua_client(udf_client, module, lua_dir, monkeypatch):
     return udf_client
 
 
-our_client_only = pytest.mark.skipif(
-    OUR_CLIENT, reason="our client does not run stream UDF aggregations (ClientError)"
-)
+def aggregate(client, set_name, function, args=None, where=None):
+    q = client.query(NS, set_name)
+    if where is not None:
+        q.where(where)
+    if args is None:
+        q.apply(MODULE, function)
+    else:
+        q.apply(MODULE, function, args)
+    return q
 
 
-@our_client_only
+@needs_lua
 def test_aggregate_with_map_and_reduce(lua_client, keys, stored):
-    q = lua_client.query(NS, keys.set)
-    q.apply(MODULE, "sum_n")
-    assert q.results() == [sum(range(N))]
+    assert aggregate(lua_client, keys.set, "sum_n").results() == [sum(range(N))]
 
 
-@our_client_only
+@needs_lua
 def test_aggregate_with_arguments_and_filter(lua_client, keys, stored):
-    q = lua_client.query(NS, keys.set)
-    q.apply(MODULE, "sum_n_over", [2])
-    assert q.results() == [3 + 4 + 5]
+    assert aggregate(lua_client, keys.set, "sum_n_over", [2]).results() == [3 + 4 + 5]
 
 
-@our_client_only
+@needs_lua
 def test_aggregate_with_a_where(lua_client, indexed_set, indexed):
-    q = lua_client.query(NS, indexed_set)
-    q.where(p.between("n", 1, 3))
-    q.apply(MODULE, "sum_n")
+    q = aggregate(lua_client, indexed_set, "sum_n", where=p.between("n", 1, 3))
     assert q.results() == [6]
 
 
-@our_client_only
+@needs_lua
 def test_aggregate_into_a_map(lua_client, keys, stored):
-    q = lua_client.query(NS, keys.set)
-    q.apply(MODULE, "count_by_s")
-    assert q.results() == [{"a": 2, "b": 2, "c": 2}]
+    assert aggregate(lua_client, keys.set, "count_by_s").results() == [{"a": 2, "b": 2, "c": 2}]
 
 
-def test_our_client_refuses_aggregations(client, keys, module, stored):
+@needs_lua
+def test_aggregate_without_reduce_returns_every_value(lua_client, keys, stored):
+    # Without a reduce the whole chain runs on the nodes: one value per record.
+    assert sorted(aggregate(lua_client, keys.set, "n_values").results()) == list(range(N))
+
+
+@needs_lua
+def test_aggregate_filter_without_reduce(lua_client, keys, stored):
+    assert sorted(aggregate(lua_client, keys.set, "n_over", [2]).results()) == [3, 4, 5]
+
+
+@needs_lua
+def test_aggregate_stage_runs_on_the_nodes_only(lua_client, keys, stored):
+    # aggregate() is a server stage: each node sends its own total, the client does not
+    # combine them (one value per node that holds records).
+    values = aggregate(lua_client, keys.set, "sum_by_aggregate").results()
+    assert sum(values) == sum(range(N)) and 1 <= len(values)
+
+
+@needs_lua
+def test_aggregate_stages_after_the_reduce_run_on_the_client(lua_client, keys, stored):
+    assert aggregate(lua_client, keys.set, "sum_then_scale", [10, 100]).results() == [150]
+    # The filter after the reduce drops the only value.
+    assert aggregate(lua_client, keys.set, "sum_then_scale", [10, 1000]).results() == []
+
+
+@needs_lua
+def test_aggregate_values_built_on_the_client(lua_client, keys, stored):
+    (value,) = aggregate(lua_client, keys.set, "sum_as_map").results()
+    assert value == {1: "one", "half": 7.5, "parts": [15, "n"], "total": 15}
+    # Lua maps come back with their keys in Aerospike's order (integers first).
+    assert list(value) == [1, "half", "parts", "total"]
+
+
+@needs_lua
+def test_aggregate_with_foreach(lua_client, keys, stored):
+    seen = []
+    aggregate(lua_client, keys.set, "sum_n").foreach(seen.append)
+    assert seen == [sum(range(N))]
+    seen = []
+    aggregate(lua_client, keys.set, "n_values").foreach(lambda v: seen.append(v) and False)
+    assert sorted(seen) == list(range(N))
+
+
+@needs_lua
+def test_aggregate_foreach_stops_when_the_callback_returns_false(lua_client, keys, stored):
+    seen = []
+
+    def first_only(value):
+        seen.append(value)
+        return False
+
+    aggregate(lua_client, keys.set, "n_values").foreach(first_only)
+    assert len(seen) == 1 and seen[0] in range(N)
+
+
+@needs_lua
+def test_aggregate_error_in_the_client_stage(lua_client, keys, stored):
+    with pytest.raises(ex.UDFError) as info:
+        aggregate(lua_client, keys.set, "sum_then_fail").results()
+    assert info.value.code == 100
+    assert "client side failure" in info.value.msg
+    assert info.value.msg.startswith("UDF: Execution Error 2")
+
+
+@needs_lua
+def test_aggregate_error_on_the_server(lua_client, keys, stored):
+    with pytest.raises(ex.UDFError) as info:
+        aggregate(lua_client, keys.set, "fail_on_server").results()
+    assert info.value.code == 100
+    if OUR_CLIENT:  # the reference reports "<node address> AEROSPIKE_ERR_UDF"
+        assert "server side failure" in info.value.msg
+
+
+@needs_lua
+def test_aggregate_function_not_found(lua_client, keys, stored):
+    with pytest.raises(ex.UDFError) as info:
+        aggregate(lua_client, keys.set, "no_such_function").results()
+    assert info.value.code == 100 and "function not found" in info.value.msg
+
+
+@needs_lua
+def test_aggregate_function_that_returns_no_stream(lua_client, keys, stored):
+    with pytest.raises(ex.UDFError) as info:
+        aggregate(lua_client, keys.set, "no_stream").results()
+    assert info.value.code == 100
+
+
+@needs_lua
+def test_aggregate_of_a_module_missing_from_the_user_path(lua_client, keys, stored, lua_dir,
+                                                          tmp_path):
+    # Registered on the server, but not in the client's user_path: the client cannot run
+    # its stages, even for a chain without a reduce.
+    name = "it%s_elsewhere" % RUN_TAG
+    path = tmp_path / (name + ".lua")
+    path.write_text("function values(stream) return stream end\n")
+    assert lua_client.udf_put(str(path)) == 0
+    try:
+        (lua_dir / path.name).unlink(missing_ok=True)  # udf_put copied it to the user_path
+        q = lua_client.query(NS, keys.set)
+        q.apply(name, "values")
+        with pytest.raises(ex.UDFError) as info:
+            q.results()
+        assert info.value.code == 100
+        assert info.value.msg.startswith("UDF: Execution Error 1")
+    finally:
+        lua_client.udf_remove(path.name)
+
+
+@needs_lua
+def test_aggregate_with_the_default_user_path(config, keys, stored, tmp_path, monkeypatch):
+    # Without a lua user_path, udf_put copies the module to the working directory and the
+    # client-side stages load it from there.
+    name = "it%s_cwd" % RUN_TAG
+    source = tmp_path / "src"
+    source.mkdir()
+    path = source / (name + ".lua")
+    path.write_text("local function add(a, b) return a + b end\n"
+                    "function total(stream)\n"
+                    "  return stream : map(function(rec) return rec['n'] end) : reduce(add)\n"
+                    "end\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    c = aerospike.client(config)
+    if not c.is_connected():
+        c.connect()
+    try:
+        assert c.udf_put(str(path)) == 0
+        if OUR_CLIENT:  # the reference copies to its process-wide user_path
+            assert (work / path.name).read_text() == path.read_text()
+        q = c.query(NS, keys.set)
+        q.apply(name, "total")
+        assert q.results() == [sum(range(N))]
+    finally:
+        c.udf_remove(path.name)
+        c.close()
+
+
+@needs_lua
+def test_aggregate_by_partition_is_refused(lua_client, keys, stored):
+    q = aggregate(lua_client, keys.set, "sum_n")
+    with pytest.raises(ex.ParamError):
+        q.results(policy={"partition_filter": {"begin": 0, "count": 10}})
+
+
+def test_our_client_without_lupa_names_the_package(client, keys, module, stored, lua_dir,
+                                                   monkeypatch):
     if not OUR_CLIENT:
-        pytest.skip("the reference client runs aggregations")
+        pytest.skip("the reference client runs Lua without lupa")
+    import aerospike_lua.runtime
+
+    monkeypatch.setattr(aerospike_lua.runtime, "_lupa", None)
+    monkeypatch.chdir(lua_dir)
     q = client.query(NS, keys.set)
     q.apply(module, "sum_n")
-    with pytest.raises(ex.ClientError):
+    with pytest.raises(ex.ClientError) as info:
         q.results()
+    assert "lupa" in info.value.msg and "aerospike[lua]" in info.value.msg
