@@ -8,6 +8,8 @@ over their master nodes (`Client._partition_owners`), splits
 ``max_records`` across nodes, resumes partitions from their last digest,
 retries partitions a node could not serve, keeps the partition status for
 pagination and `get_partitions_status()`, and starts background jobs.
+Stream-UDF aggregations go to every node instead, and the stages of the
+stream that run on the client run through aerospike_lua.
 """
 
 import os
@@ -142,7 +144,8 @@ class _Job:
         self._bins = list(bins)
 
     def apply(self, module, function, arguments=None):
-        """Run a UDF: on each record by execute_background()."""
+        """Run a UDF: a record UDF on each record by execute_background(), or (Query) a
+        stream UDF whose values results()/foreach() return."""
         if not isinstance(module, str) or not isinstance(function, str):
             raise _param("apply: module and function must be strings")
         if arguments is not None and not isinstance(arguments, list):
