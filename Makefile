@@ -51,7 +51,7 @@ integration-ref: setup
 
 # Python lint: pyflakes-level errors anywhere in the tree.
 lint: setup
-	.venv/bin/ruff check --select F,E9 src aerospike_emulator test bench examples
+	.venv/bin/ruff check --select F,E9 src aerospike_emulator aerospike_lua test bench examples
 
 # The same C core and binding built with AddressSanitizer and UBSan, then
 # the C unit tests, the Python unit tests and the integration suite.
